@@ -1,0 +1,27 @@
+{
+    "name": "Dunning Cockpit",
+    "summary": "Credit collection cockpit: dunning scenarios, daily agenda, "
+    "automatic reminders, alerts",
+    "version": "19.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "LGPL-3",
+    "author": "dso_dunning contributors",
+    "website": "https://github.com/dso-dunning/dso_dunning",
+    "depends": ["account", "mail", "sms", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
+    "data": [
+        "security/dso_dunning_security.xml",
+        "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+        "views/dso_dunning_menus.xml",
+    ],
+    "demo": [
+        "demo/dso_dunning_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "dso_dunning/static/tests/tours/**/*",
+        ],
+    },
+    "application": True,
+}

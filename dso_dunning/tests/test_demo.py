@@ -1,0 +1,28 @@
+from odoo import fields
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("post_install", "-at_install")
+class TestDemoData(TransactionCase):
+    """The demo ledger a newcomer sees with ``make run``."""
+
+    def test_demo_customers_have_invoices_of_every_age(self):
+        partners = self.env["dso.dunning.demo"]._load_demo()
+        self.assertGreaterEqual(len(partners), 5)
+        self.assertGreaterEqual(len(partners.country_id), 3)
+        today = fields.Date.context_today(self.env["res.partner"])
+        lines = self.env["account.move.line"].search(
+            [
+                ("partner_id", "in", partners.ids),
+                ("account_type", "=", "asset_receivable"),
+                ("parent_state", "=", "posted"),
+                ("reconciled", "=", False),
+            ]
+        )
+        ages = [(today - line.date_maturity).days for line in lines]
+        self.assertTrue(any(age < 0 for age in ages), "a not-yet-due invoice")
+        self.assertTrue(any(0 < age <= 30 for age in ages), "an invoice late by less than a month")
+        self.assertTrue(any(age > 90 for age in ages), "an invoice late by more than 90 days")
+        partial = lines.filtered(lambda line: 0 < line.amount_residual < line.balance)
+        self.assertTrue(partial, "a partially paid invoice")
+        self.assertEqual(partial[0].move_id.payment_state, "partial")

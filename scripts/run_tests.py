@@ -68,6 +68,7 @@ def dependencies():
 def template_name(deps):
     digest = hashlib.sha1()
     digest.update(",".join(deps).encode())
+    digest.update(DATA_DIR.encode())  # the template's files live in this data dir
     with open(os.path.join(ODOO_SRC, "odoo", "release.py"), "rb") as f:
         digest.update(f.read())
     return f"dso_tpl_{digest.hexdigest()[:12]}"

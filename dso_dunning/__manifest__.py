@@ -11,8 +11,16 @@
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
     "data": [
         "security/dso_dunning_security.xml",
+        "security/ir.model.access.csv",
+        "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
+        "data/dso_dunning_scenario_data.xml",
+        "data/ir_cron_data.xml",
+        "views/dso_dunning_scenario_views.xml",
+        "views/dso_dunning_action_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
+        "views/account_move_views.xml",
         "views/dso_dunning_menus.xml",
     ],
     "demo": [

@@ -11,3 +11,30 @@ class ResCompany(models.Model):
         help="Collector in charge of customers that have none of their own; "
         "the salesperson is used when this is empty.",
     )
+    dunning_default_scenario_id = fields.Many2one(
+        "dso.dunning.scenario",
+        string="Default Scenario",
+        domain="[('company_id', '=', id)]",
+        help="Scenario of customers that have none of their own.",
+    )
+    dunning_planning_enabled = fields.Boolean(
+        string="Daily Planning",
+        default=True,
+        help="Plan dunning actions every day from the open items.",
+    )
+    dunning_tolerance = fields.Monetary(
+        string="Tolerance",
+        currency_field="currency_id",
+        default=1.0,
+        help="Customers owing less than this are not dunned.",
+    )
+    dunning_min_interval = fields.Integer(
+        string="Minimum Interval (days)",
+        default=5,
+        help="Least number of days between two dunning actions to the same customer.",
+    )
+    dunning_horizon = fields.Integer(
+        string="Planning Horizon (days)",
+        default=15,
+        help="Actions are planned this many days ahead, so the agenda shows what is coming.",
+    )

@@ -1,0 +1,388 @@
+import datetime
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import planning
+from .dso_dunning_action import EXECUTED_STATES, PENDING_STATES
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 500
+
+
+class DsoDunningPlanner(models.AbstractModel):
+    """The planning engine: from the live ledger to dunning actions.
+
+    Open receivable items are read with one grouped query per company (one
+    row per customer and invoice scenario override); the rules of
+    ``tools.planning`` decide; actions are created, refreshed or cancelled
+    customer by customer in batches. In the cron each batch is committed with
+    its progress and a customer that fails is logged and skipped, never the
+    run. Customers already planned today are skipped unless ``force``, so an
+    interrupted run resumes where it stopped.
+    """
+
+    _name = "dso.dunning.planner"
+    _description = "Dunning Planning Engine"
+
+    @api.model
+    def _cron_plan(self):
+        self._lift_expired_blocks()
+        companies = self.env["res.company"].search([("dunning_planning_enabled", "=", True)])
+        self._plan(companies=companies, in_cron=True)
+
+    @api.model
+    def _plan(self, companies=None, partners=None, today=None, force=False, in_cron=False):
+        """Plan ``partners`` (default: every customer) of ``companies``.
+
+        Returns counters: created, updated, cancelled, skipped, failed.
+        """
+        today = today or fields.Date.context_today(self)
+        stats = dict.fromkeys(("created", "updated", "cancelled", "skipped", "failed"), 0)
+        for company in (companies or self.env.companies).sudo():
+            self._plan_company(company, partners, today, force, in_cron, stats)
+        _logger.info("dunning planning: %s", stats)
+        return stats
+
+    @api.model
+    def _lift_expired_blocks(self, today=None):
+        today = today or fields.Date.context_today(self)
+        expired = (
+            self.env["res.partner"]
+            .sudo()
+            .search([("dunning_block_reason", "!=", False), ("dunning_block_until", "<", today)])
+        )
+        expired.write({"dunning_block_reason": False, "dunning_block_until": False})
+        return expired
+
+    # ------------------------------------------------------------------
+    # Selection
+    # ------------------------------------------------------------------
+
+    def _open_items_query(self, company, partners=None):
+        """One row per (customer, invoice scenario override) with its open items.
+
+        Items: posted, receivable, not reconciled, with a residual, not
+        excluded from follow-up, not on a blocked invoice. ``balance`` is the
+        customer's net balance over all of them (credit notes and unmatched
+        payments included).
+        """
+        self.env["account.move.line"].flush_model(
+            [
+                "company_id", "account_id", "partner_id", "move_id", "parent_state",
+                "reconciled", "amount_residual", "amount_residual_currency", "currency_id",
+                "date_maturity", "date", "no_followup",
+            ]
+        )  # fmt: skip
+        self.env["account.move"].flush_model(["payment_state", "dunning_scenario_id"])
+        self.env["account.account"].flush_model(["account_type"])
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        conditions = [
+            SQL("aml.company_id = %s", company.id),
+            SQL("aml.parent_state = 'posted'"),
+            SQL("aml.reconciled IS NOT TRUE"),
+            SQL("aml.amount_residual != 0"),
+            SQL("aml.no_followup IS NOT TRUE"),
+            SQL("move.payment_state IS DISTINCT FROM 'blocked'"),
+            SQL("account.account_type = 'asset_receivable'"),
+        ]
+        if partners is not None:
+            ids = tuple(partners.commercial_partner_id.ids) or (0,)
+            conditions.append(SQL("partner.commercial_partner_id IN %s", ids))
+        order = SQL("COALESCE(aml.date_maturity, aml.date), aml.id")
+        return SQL(
+            """
+            SELECT partner.commercial_partner_id AS partner_id,
+                   move.dunning_scenario_id AS override_id,
+                   SUM(SUM(aml.amount_residual))
+                       OVER (PARTITION BY partner.commercial_partner_id) AS balance,
+                   ARRAY_AGG(aml.id ORDER BY %(order)s) AS line_ids,
+                   ARRAY_AGG(aml.move_id ORDER BY %(order)s) AS move_ids,
+                   ARRAY_AGG(COALESCE(aml.date_maturity, aml.date) ORDER BY %(order)s)
+                       AS maturities,
+                   ARRAY_AGG(aml.amount_residual ORDER BY %(order)s) AS residuals,
+                   ARRAY_AGG(aml.amount_residual_currency ORDER BY %(order)s)
+                       AS residuals_currency,
+                   ARRAY_AGG(aml.currency_id ORDER BY %(order)s) AS currency_ids
+              FROM account_move_line aml
+              JOIN account_account account ON account.id = aml.account_id
+              JOIN account_move move ON move.id = aml.move_id
+              JOIN res_partner partner ON partner.id = aml.partner_id
+             WHERE %(where)s
+          GROUP BY partner.commercial_partner_id, move.dunning_scenario_id
+          ORDER BY partner.commercial_partner_id
+            """,
+            order=order,
+            where=SQL(" AND ").join(conditions),
+        )
+
+    # ------------------------------------------------------------------
+    # Planning
+    # ------------------------------------------------------------------
+
+    def _plan_company(self, company, partners, today, force, in_cron, stats):
+        rows = self.env.execute_query_dict(self._open_items_query(company, partners))
+        by_partner = {}
+        for row in rows:
+            by_partner.setdefault(row["partner_id"], []).append(row)
+        self._close_customers_without_items(company, partners, by_partner, today, stats)
+        todo = self.env["res.partner"].sudo().with_company(company).browse(list(by_partner))
+        if not force:
+            todo = todo.filtered(lambda p: p.dunning_planned_on != today)
+        for start in range(0, len(todo), BATCH_SIZE):
+            batch = todo[start : start + BATCH_SIZE]
+            self._plan_batch(company, batch, by_partner, today, stats)
+            if in_cron:
+                remaining = len(todo) - start - len(batch)
+                if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining):
+                    break
+
+    def _close_customers_without_items(self, company, partners, by_partner, today, stats):
+        """Customers with nothing open: cancel their pending actions, reset figures."""
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        scope = [("id", "in", partners.commercial_partner_id.ids)] if partners is not None else []
+        domain = [("company_id", "=", company.id), ("state", "in", PENDING_STATES)]
+        if partners is not None:
+            domain.append(("partner_id", "in", partners.commercial_partner_id.ids))
+        actions = self.env["dso.dunning.action"].sudo().search(domain)
+        actions = actions.filtered(lambda a: a.partner_id.id not in by_partner)
+        actions._cancel("paid")
+        stats["cancelled"] += len(actions)
+        stale = Partner.search([("dunning_total_due", "!=", 0), *scope]) | actions.partner_id
+        stale = stale.filtered(lambda p: p.id not in by_partner)
+        empty = planning.customer_figures([], 0.0, today)
+        self._write_figures(
+            company, {p.id: {**empty, **self._action_figures(p, company)} for p in stale}
+        )
+
+    def _plan_batch(self, company, partners, by_partner, today, stats):
+        existing = self._actions_by_customer(company, partners, by_partner)
+        figures = {}
+        for partner in partners:
+            try:
+                with self.env.cr.savepoint():
+                    self._plan_partner(
+                        company, partner, by_partner[partner.id], existing, today, stats
+                    )
+            except Exception:
+                _logger.exception("dunning planning failed for customer %s", partner.id)
+                stats["failed"] += 1
+                continue
+            items = [i for rows in by_partner[partner.id] for i in self._row_items(rows)]
+            figures[partner.id] = {
+                **planning.customer_figures(items, by_partner[partner.id][0]["balance"], today),
+                **self._action_figures(partner, company),
+                "dunning_skip_reason": self._skip_reason(company, partner, by_partner, today),
+                "dunning_planned_on": today,
+            }
+        self._write_figures(company, figures)
+
+    def _row_items(self, row):
+        return planning.collect_items([row], None).get(row["override_id"] or None, [])
+
+    def _actions_by_customer(self, company, partners, by_partner):
+        """Non-cancelled recent actions of these customers, by (customer, scenario)."""
+        oldest = min(
+            (d for rows in by_partner.values() for r in rows for d in r["maturities"] if d),
+            default=fields.Date.context_today(self),
+        )
+        actions = (
+            self.env["dso.dunning.action"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", partners.ids),
+                    ("state", "!=", "cancelled"),
+                    ("date", ">=", oldest - datetime.timedelta(days=planning.MAX_PRE_DUE_DAYS)),
+                ],
+                order="date, id",
+            )
+        )
+        by_key = {}
+        for action in actions:
+            by_key.setdefault((action.partner_id.id, action.scenario_id.id), []).append(action)
+        return by_key
+
+    def _skip_reason(self, company, partner, by_partner, today):
+        rows = by_partner[partner.id]
+        if partner.dunning_block_reason and (
+            not partner.dunning_block_until or partner.dunning_block_until >= today
+        ):
+            return self.env._("Dunning blocked")
+        if rows[0]["balance"] <= company.dunning_tolerance:
+            return self.env._(
+                "Net balance not above the tolerance: credit notes or payments cover what is due"
+            )
+        if not partner._dunning_scenario(company) and not any(r["override_id"] for r in rows):
+            return self.env._("No dunning scenario")
+        return False
+
+    def _plan_partner(self, company, partner, rows, existing, today, stats):
+        skip = self._skip_reason(company, partner, {partner.id: rows}, today)
+        default = partner._dunning_scenario(company)
+        items = planning.collect_items(rows, default.id)
+        live = set()
+        if not skip:
+            for scenario in (
+                self.env["dso.dunning.scenario"].sudo().browse([key for key in items if key])
+            ):
+                if scenario.never_dun or not scenario.active:
+                    continue
+                live.add(scenario.id)
+                actions = existing.get((partner.id, scenario.id), [])
+                self._plan_scenario(
+                    company, partner, scenario, items[scenario.id], actions, today, stats
+                )
+        else:
+            stats["skipped"] += 1
+        for (partner_id, scenario_id), actions in existing.items():
+            if partner_id != partner.id or scenario_id in live:
+                continue
+            pending = [a for a in actions if a.state in PENDING_STATES]
+            for action in pending:
+                action._cancel("credit" if skip else "paid")
+            stats["cancelled"] += len(pending)
+
+    def _plan_scenario(self, company, partner, scenario, items, actions, today, stats):
+        """Create, refresh or escalate the one pending action of this scenario."""
+        rules = scenario.step_ids._to_rules()
+        reference = planning.reference_date(items)
+        if not rules or reference is None:
+            return
+        rank = {rule.id: rule.sequence for rule in rules}
+        start = planning.episode_start(rules, reference)
+        episode = [a for a in actions if a.date >= start and a.step_id.id in rank]
+        pending = next((a for a in episode if a.state in PENDING_STATES), None)
+        executed = [a for a in episode if a.state in EXECUTED_STATES]
+        amount = planning.dunnable_amount(items, today, rules)
+        if amount <= company.dunning_tolerance:
+            if pending:
+                pending._cancel("paid")
+                stats["cancelled"] += 1
+            return
+        escalate = bool(pending) and scenario.escalate_pending
+        done = executed if escalate or not pending else episode
+        decision = planning.next_step(
+            rules,
+            today=today,
+            reference_date=reference,
+            amount=amount,
+            episode=planning.Episode(
+                last_sequence=max((rank[a.step_id.id] for a in done), default=None),
+                last_executed=max(
+                    (a.executed_date.date() for a in executed if a.executed_date), default=None
+                ),
+            ),
+            min_interval=company.dunning_min_interval,
+            horizon=company.dunning_horizon,
+        )
+        if pending and not (
+            escalate and decision and decision.step.sequence > rank[pending.step_id.id]
+        ):
+            if self._refresh(pending, items, today):
+                stats["updated"] += 1
+            else:
+                stats["cancelled"] += 1
+            return
+        if pending:
+            pending._cancel("superseded")
+            stats["cancelled"] += 1
+        if decision:
+            self._create_action(company, partner, scenario, decision, items, today)
+            stats["created"] += 1
+
+    def _line_commands(self, covered, date):
+        return [
+            fields.Command.create(
+                {
+                    "move_line_id": item.line_id,
+                    "move_id": item.move_id,
+                    "date_maturity": item.maturity,
+                    "days_overdue": (date - item.maturity).days,
+                    "amount_residual": item.residual,
+                    "amount_residual_currency": item.residual_currency,
+                    "currency_id": item.currency_id,
+                }
+            )
+            for item in covered
+        ]
+
+    def _refresh(self, action, items, today):
+        """Bring a pending action's items up to date; False when nothing is left."""
+        date = max(action.date, today)
+        covered = planning.covered_items(items, action.step_id.offset_days, date)
+        if not covered:
+            action._cancel("paid")
+            return False
+        old = {(line.move_line_id.id, line.amount_residual) for line in action.line_ids}
+        if old != {(item.line_id, item.residual) for item in covered}:
+            action.write(
+                {
+                    "line_ids": [fields.Command.clear(), *self._line_commands(covered, date)],
+                    **planning.action_amounts(covered, today),
+                }
+            )
+        return True
+
+    def _create_action(self, company, partner, scenario, decision, items, today):
+        step = self.env["dso.dunning.step"].browse(decision.step.id)
+        covered = planning.covered_items(items, step.offset_days, decision.date)
+        vals = {
+            "company_id": company.id,
+            "partner_id": partner.id,
+            "scenario_id": scenario.id,
+            "step_id": step.id,
+            "step_rank": decision.step.sequence,
+            "date": decision.date,
+            "state": "to_confirm" if step.mode == "to_confirm" else "planned",
+            "collector_id": partner._dunning_collector(company).id,
+            "cancel_reason": False,
+            "line_ids": [fields.Command.clear(), *self._line_commands(covered, decision.date)],
+            **planning.action_amounts(covered, today),
+        }
+        Action = self.env["dso.dunning.action"].sudo()
+        # A cancelled action with the same key (paid, then late again the
+        # same day) is reopened rather than duplicated.
+        same_key = Action.search(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "=", partner.id),
+                ("step_id", "=", step.id),
+                ("date", "=", decision.date),
+            ],
+            limit=1,
+        )
+        if same_key:
+            same_key.write(vals)
+            return same_key
+        return Action.create(vals)
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+
+    def _action_figures(self, partner, company):
+        Action = self.env["dso.dunning.action"].sudo()
+        base = [("company_id", "=", company.id), ("partner_id", "=", partner.id)]
+        last = Action.search(
+            base + [("state", "in", EXECUTED_STATES)], order="executed_date desc", limit=1
+        )
+        pending = Action.search(base + [("state", "in", PENDING_STATES)], order="date", limit=1)
+        return {
+            "dunning_step_id": (pending or last).step_id.id or False,
+            "dunning_last_date": last.executed_date.date() if last.executed_date else False,
+            "dunning_next_date": pending.date or False,
+        }
+
+    def _write_figures(self, company, figures_by_partner):
+        """Store customers' figures for ``company`` (company-dependent fields)."""
+        Partner = self.env["res.partner"].sudo().with_company(company)
+        by_values = {}
+        for partner_id, figures in figures_by_partner.items():
+            key = tuple(sorted((k, v or False) for k, v in figures.items()))
+            by_values.setdefault(key, []).append(partner_id)
+        for key, ids in by_values.items():
+            Partner.browse(ids).write(dict(key))

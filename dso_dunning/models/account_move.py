@@ -22,7 +22,10 @@ class AccountMove(models.Model):
         groups=DUNNING_READERS,
     )
     dunning_step_id = fields.Many2one(
-        related="dunning_action_id.step_id", string="Dunning Step", groups=DUNNING_READERS
+        "dso.dunning.step",
+        string="Dunning Step",
+        compute="_compute_dunning_action_id",
+        groups=DUNNING_READERS,
     )
 
     @api.depends("line_ids")
@@ -35,4 +38,6 @@ class AccountMove(models.Model):
         for line in lines:
             latest.setdefault(line.move_id.id, line.action_id)
         for move in self:
-            move.dunning_action_id = latest.get(move.id, False)
+            action = latest.get(move.id, self.env["dso.dunning.action"])
+            move.dunning_action_id = action
+            move.dunning_step_id = action.step_id

@@ -113,3 +113,37 @@ class DsoDunningAction(models.Model):
         self.filtered(lambda a: a.state in PENDING_STATES).write(
             {"state": "cancelled", "cancel_reason": reason}
         )
+
+    def _recheck_still_due(self):
+        """Re-read the live residual of the items just before execution.
+
+        Items paid since planning are dropped from the action; an action with
+        nothing left is cancelled (reason: paid). Returns the actions that are
+        still worth executing.
+        """
+        self.line_ids.move_line_id.invalidate_recordset(["amount_residual", "reconciled"])
+        still_due = self.browse()
+        for action in self.filtered(lambda a: a.state in PENDING_STATES):
+            paid = action.line_ids.filtered(
+                lambda line: (
+                    not line.move_line_id
+                    or line.move_line_id.reconciled
+                    or line.move_line_id.amount_residual <= 0
+                )
+            )
+            if paid:
+                paid.unlink()
+            if not action.line_ids:
+                action._cancel("paid")
+                continue
+            for line in action.line_ids:
+                if line.amount_residual != line.move_line_id.amount_residual:
+                    line.amount_residual = line.move_line_id.amount_residual
+            action.amount_due = sum(action.line_ids.mapped("amount_residual"))
+            if action.currency_id.compare_amounts(
+                action.amount_due, action.company_id.dunning_tolerance
+            ) <= 0:
+                action._cancel("paid")
+                continue
+            still_due |= action
+        return still_due

@@ -10,7 +10,9 @@ class DsoDunningActionLine(models.Model):
 
     action_id = fields.Many2one("dso.dunning.action", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one(related="action_id.company_id", store=True)
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company Currency"
+    )
     move_line_id = fields.Many2one(
         "account.move.line", string="Journal Item", index=True, ondelete="set null"
     )

@@ -41,6 +41,15 @@ DEMO_CUSTOMERS = [
         "ap@northwind.example",
         [(-25, 7800.0, 0.0), (62, 4100.0, 0.0)],
     ),
+    ("Pâtisserie Moreau", "FR", "Bordeaux", "moreau@patisserie.example", [(9, 640.0, 0.0)]),
+    (
+        "Transports Girard",
+        "FR",
+        "Rennes",
+        "compta@transports-girard.example",
+        [(18, 5150.0, 0.0), (-3, 900.0, 0.0)],
+    ),
+    ("Café Lumière", "FR", "Paris", "bonjour@cafe-lumiere.example", [(-3, 420.0, 0.0)]),
 ]
 
 
@@ -56,12 +65,16 @@ class DsoDunningDemo(models.AbstractModel):
     _description = "Dunning demo data"
 
     @api.model
-    def _load_demo(self):
-        company = self.env.company
+    def _ensure_chart(self, company):
         if not company.chart_template:
             self.env["account.chart.template"].try_loading(
                 "generic_coa", company=company, install_demo=False
             )
+
+    @api.model
+    def _load_demo(self):
+        company = self.env.company
+        self._ensure_chart(company)
         today = fields.Date.context_today(self)
         partners = self.env["res.partner"]
         for name, country_code, city, email, invoices in DEMO_CUSTOMERS:
@@ -77,6 +90,10 @@ class DsoDunningDemo(models.AbstractModel):
             partners |= partner
             for days_overdue, amount, paid in invoices:
                 self._create_demo_invoice(partner, today, days_overdue, amount, paid)
+        demo_user = self.env.ref("base.user_demo", raise_if_not_found=False)
+        if demo_user:
+            partners[:4].with_company(company).dunning_collector_id = demo_user
+        self.env["dso.dunning.planner"]._plan(companies=company, partners=partners, force=True)
         return partners
 
     @api.model

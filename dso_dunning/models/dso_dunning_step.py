@@ -65,7 +65,7 @@ class DsoDunningStep(models.Model):
     )
     letter_report_id = fields.Many2one(
         "ir.actions.report",
-        string="Letter",
+        string="Letter Template",
         domain=[("model", "=", "dso.dunning.action")],
         ondelete="restrict",
     )

@@ -26,3 +26,12 @@ class TestDemoData(TransactionCase):
         partial = lines.filtered(lambda line: 0 < line.amount_residual < line.balance)
         self.assertTrue(partial, "a partially paid invoice")
         self.assertEqual(partial[0].move_id.payment_state, "partial")
+
+    def test_demo_customers_are_at_different_steps(self):
+        partners = self.env["dso.dunning.demo"]._load_demo()
+        actions = self.env["dso.dunning.action"].search(
+            [("partner_id", "in", partners.ids), ("state", "!=", "cancelled")]
+        )
+        self.assertGreaterEqual(len(actions.step_id), 4, actions.step_id.mapped("name"))
+        self.assertIn("to_confirm", actions.mapped("state"))
+        self.assertIn("planned", actions.mapped("state"))

@@ -12,6 +12,8 @@ class TestSecurity(DunningUsersMixin, TransactionCase):
         cls.menu_root = cls.env.ref("dso_dunning.dso_dunning_menu_root")
         cls.menu_customers = cls.env.ref("dso_dunning.dso_dunning_menu_customers")
         cls.menu_settings = cls.env.ref("dso_dunning.dso_dunning_menu_settings")
+        cls.menu_actions = cls.env.ref("dso_dunning.dso_dunning_menu_actions")
+        cls.menu_scenarios = cls.env.ref("dso_dunning.dso_dunning_menu_scenarios")
 
     def _visible_menus(self, user):
         return self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
@@ -39,6 +41,7 @@ class TestSecurity(DunningUsersMixin, TransactionCase):
                 visible = self._visible_menus(user)
                 self.assertIn(self.menu_root.id, visible)
                 self.assertIn(self.menu_customers.id, visible)
+                self.assertIn(self.menu_actions.id, visible)
         self.assertNotIn(self.menu_root.id, self._visible_menus(self.user_internal))
 
     def test_settings_menu_for_administrators(self):
@@ -46,6 +49,30 @@ class TestSecurity(DunningUsersMixin, TransactionCase):
         for user in (self.user_collector, self.user_manager, self.user_auditor):
             with self.subTest(user=user.login):
                 self.assertNotIn(self.menu_settings.id, self._visible_menus(user))
+
+    def test_scenarios_menu_for_credit_managers(self):
+        self.assertIn(self.menu_scenarios.id, self._visible_menus(self.user_manager))
+        for user in (self.user_collector, self.user_auditor):
+            with self.subTest(user=user.login):
+                self.assertNotIn(self.menu_scenarios.id, self._visible_menus(user))
+
+    def test_sales_user_opens_customer_and_invoice_forms(self):
+        user = self.env["res.users"].create(
+            {
+                "name": "Sam Sales",
+                "login": "dso_sales",
+                "group_ids": [(6, 0, [self.env.ref("account.group_account_invoice").id])],
+            }
+        )
+        partner = self.env["res.partner"].create({"name": "Form Customer"})
+        form_partner = partner.with_user(user)
+        form_partner.get_views([(False, "form")])
+        form_partner.web_read({"display_name": {}, "dunning_scenario_id": {}})
+        move = self.env["account.move"].create(
+            {"move_type": "out_invoice", "partner_id": partner.id}
+        )
+        move.with_user(user).get_views([(False, "form")])
+        self.assertFalse("dunning_action_id" in move.with_user(user).fields_get())
 
     def test_default_collector_setting_is_per_company(self):
         settings = self.env["res.config.settings"].with_user(self.user_admin).create({})

@@ -140,9 +140,12 @@ class DsoDunningAction(models.Model):
                 if line.amount_residual != line.move_line_id.amount_residual:
                     line.amount_residual = line.move_line_id.amount_residual
             action.amount_due = sum(action.line_ids.mapped("amount_residual"))
-            if action.currency_id.compare_amounts(
-                action.amount_due, action.company_id.dunning_tolerance
-            ) <= 0:
+            if (
+                action.currency_id.compare_amounts(
+                    action.amount_due, action.company_id.dunning_tolerance
+                )
+                <= 0
+            ):
                 action._cancel("paid")
                 continue
             still_due |= action

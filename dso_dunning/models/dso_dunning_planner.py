@@ -183,7 +183,11 @@ class DsoDunningPlanner(models.AbstractModel):
         return planning.collect_items([row], None).get(row["override_id"] or None, [])
 
     def _actions_by_customer(self, company, partners, by_partner):
-        """Non-cancelled recent actions of these customers, by (customer, scenario)."""
+        """Pending and recent executed actions of these customers, by (customer, scenario).
+
+        Pending actions are read whatever their date: there is at most one per
+        scenario and the planner must refresh or replace it, never add another.
+        """
         oldest = min(
             (d for rows in by_partner.values() for r in rows for d in r["maturities"] if d),
             default=fields.Date.context_today(self),
@@ -196,7 +200,10 @@ class DsoDunningPlanner(models.AbstractModel):
                     ("company_id", "=", company.id),
                     ("partner_id", "in", partners.ids),
                     ("state", "!=", "cancelled"),
-                    ("date", ">=", oldest - datetime.timedelta(days=planning.MAX_PRE_DUE_DAYS)),
+                    "|",
+                    ("state", "in", PENDING_STATES),
+                    # an episode starts at most MAX_OFFSET days before its oldest item
+                    ("date", ">=", oldest - datetime.timedelta(days=planning.MAX_OFFSET)),
                 ],
                 order="date, id",
             )
@@ -254,17 +261,22 @@ class DsoDunningPlanner(models.AbstractModel):
             return
         rank = {rule.id: rule.sequence for rule in rules}
         start = planning.episode_start(rules, reference)
-        episode = [a for a in actions if a.date >= start and a.step_id.id in rank]
-        pending = next((a for a in episode if a.state in PENDING_STATES), None)
-        executed = [a for a in episode if a.state in EXECUTED_STATES]
-        amount = planning.dunnable_amount(items, today, rules)
+        # The pending action counts whatever its date: it may come from before
+        # the oldest item still owed was issued (older items paid since).
+        pending = next((a for a in actions if a.state in PENDING_STATES), None)
+        executed = [
+            a
+            for a in actions
+            if a.date >= start and a.step_id.id in rank and a.state in EXECUTED_STATES
+        ]
+        amount = planning.dunnable_amount(items, today, rules, horizon=company.dunning_horizon)
         if amount <= company.dunning_tolerance:
             if pending:
                 pending._cancel("paid")
                 stats["cancelled"] += 1
             return
         escalate = bool(pending) and scenario.escalate_pending
-        done = executed if escalate or not pending else episode
+        done = executed if escalate or not pending else [*executed, pending]
         decision = planning.next_step(
             rules,
             today=today,
@@ -279,6 +291,11 @@ class DsoDunningPlanner(models.AbstractModel):
             min_interval=company.dunning_min_interval,
             horizon=company.dunning_horizon,
         )
+        if decision and (
+            planning.covered_amount(items, decision.step.offset, decision.date)
+            <= company.dunning_tolerance
+        ):
+            decision = None  # what it would list is below the tolerance
         if pending and not (
             escalate and decision and decision.step.sequence > rank[pending.step_id.id]
         ):
@@ -289,6 +306,8 @@ class DsoDunningPlanner(models.AbstractModel):
             return
         if pending:
             pending._cancel("superseded")
+            # Written now: the new action's INSERT checks the one-pending index.
+            pending.flush_recordset(["state", "cancel_reason"])
             stats["cancelled"] += 1
         if decision:
             self._create_action(company, partner, scenario, decision, items, today)
@@ -313,8 +332,9 @@ class DsoDunningPlanner(models.AbstractModel):
     def _refresh(self, action, items, today):
         """Bring a pending action's items up to date; False when nothing is left."""
         date = max(action.date, today)
-        covered = planning.covered_items(items, action.step_id.offset_days, date)
-        if not covered:
+        offset = action.step_id.offset_days
+        covered = planning.covered_items(items, offset, date)
+        if planning.covered_amount(items, offset, date) <= action.company_id.dunning_tolerance:
             action._cancel("paid")
             return False
         old = {(line.move_line_id.id, line.amount_residual) for line in action.line_ids}

@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 from ..tools import planning
 
 CHANNELS = ("channel_email", "channel_sms", "channel_letter", "channel_call", "channel_task")
-MAX_OFFSET = 3650
+MAX_OFFSET = planning.MAX_OFFSET
 
 
 class DsoDunningStep(models.Model):

@@ -1,4 +1,9 @@
+import datetime
+
+from odoo import Command, fields
 from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
 
 class DunningUsersMixin:
@@ -33,3 +38,172 @@ class DunningUsersMixin:
             name="Adam Admin",
             groups="base.group_system,dso_dunning.group_dso_dunning_manager",
         )
+
+
+class DunningPlanningCase(AccountTestInvoicingCommon):
+    """A company with its own four-step scenario and helpers to build a ledger.
+
+    Steps of ``cls.scenario`` (counted from the due date of the oldest item):
+    courtesy -5 (automatic email), first +7 (automatic email), second +15
+    (manual call), third +30 (manual task). Dates are relative to ``TODAY``;
+    subclasses freeze time on it.
+    """
+
+    @classmethod
+    def get_default_groups(cls):
+        return super().get_default_groups() | cls.env.ref("dso_dunning.group_dso_dunning_manager")
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.write(
+            {"dunning_tolerance": 1.0, "dunning_min_interval": 5, "dunning_horizon": 15}
+        )
+        cls.mail_template = cls._create_mail_template("Reminder")
+        cls.scenario = cls._create_scenario(cls.company)
+        cls.step_courtesy, cls.step_first, cls.step_second, cls.step_third = cls.scenario.step_ids
+        cls.company.dunning_default_scenario_id = cls.scenario
+        cls.never_dun = cls.env["dso.dunning.scenario"].create(
+            {"name": "Never dun", "company_id": cls.company.id, "never_dun": True}
+        )
+        cls.planner = cls.env["dso.dunning.planner"]
+
+    @classmethod
+    def _create_mail_template(cls, name):
+        return cls.env["mail.template"].create(
+            {
+                "name": name,
+                "model_id": cls.env["ir.model"]._get_id("dso.dunning.action"),
+                "subject": name,
+            }
+        )
+
+    @classmethod
+    def _create_scenario(cls, company, name="Test scenario", **vals):
+        template = cls.mail_template if company == cls.company else cls._create_mail_template(name)
+        email = {"channel_email": True, "mode": "automatic", "mail_template_id": template.id}
+        return cls.env["dso.dunning.scenario"].create(
+            {
+                "name": name,
+                "company_id": company.id,
+                "step_ids": [
+                    Command.create(
+                        {"name": "Courtesy", "sequence": 10, "offset_days": -5, **email}
+                    ),
+                    Command.create({"name": "First", "sequence": 20, "offset_days": 7, **email}),
+                    Command.create(
+                        {
+                            "name": "Second",
+                            "sequence": 30,
+                            "offset_days": 15,
+                            "channel_call": True,
+                            "mode": "manual",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Third",
+                            "sequence": 40,
+                            "offset_days": 30,
+                            "channel_task": True,
+                            "mode": "manual",
+                        }
+                    ),
+                ],
+                **vals,
+            }
+        )
+
+    @classmethod
+    def _create_customer(cls, name, **vals):
+        return cls.env["res.partner"].create({"name": name, "is_company": True, **vals})
+
+    @classmethod
+    def _create_overdue_invoice(
+        cls, partner, days_overdue=10, amount=100.0, company=None, post=True, **vals
+    ):
+        """A posted customer invoice due ``days_overdue`` days ago (negative: not yet due)."""
+        company = company or cls.company
+        due = fields.Date.context_today(partner) - datetime.timedelta(days=days_overdue)
+        invoice_date = min(due, fields.Date.context_today(partner))
+        invoice = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "invoice_date": invoice_date,
+                    "date": invoice_date,
+                    "invoice_payment_term_id": False,
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Service", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                    **vals,
+                }
+            )
+        )
+        if post:
+            invoice.action_post()
+        return invoice
+
+    @classmethod
+    def _create_credit_note(cls, partner, amount, company=None):
+        company = company or cls.company
+        today = fields.Date.context_today(partner)
+        credit_note = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_refund",
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "invoice_date": today,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"name": "Refund", "quantity": 1, "price_unit": amount, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+        )
+        credit_note.action_post()
+        return credit_note
+
+    @classmethod
+    def _pay(cls, invoice, amount=None):
+        """Register a payment of ``amount`` (default: the whole residual) today."""
+        vals = {"amount": amount} if amount is not None else {}
+        return (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(vals)
+            ._create_payments()
+        )
+
+    def _plan(self, companies=None, **kwargs):
+        return self.planner._plan(companies=companies or self.company, **kwargs)
+
+    def _actions(self, partner, company=None, **domain):
+        return self.env["dso.dunning.action"].search(
+            [
+                ("partner_id", "=", partner.id),
+                ("company_id", "=", (company or self.company).id),
+                *[(field, "=", value) for field, value in domain.items()],
+            ],
+            order="id",
+        )
+
+    def _live_actions(self, partner, company=None):
+        return self._actions(partner, company).filtered(lambda a: a.state != "cancelled")
+
+    @staticmethod
+    def _execute(action, when):
+        """Simulate the sending engine: the action was executed at ``when``."""
+        action.write({"state": "sent", "executed_date": when})

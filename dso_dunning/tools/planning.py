@@ -17,7 +17,8 @@ import datetime
 
 REF_DUE_DATE = "due_date"
 REF_PREVIOUS_ACTION = "previous_action"
-MAX_PRE_DUE_DAYS = 365
+# Largest offset a step may have, in days (before or after the due date).
+MAX_OFFSET = 3650
 
 
 @dataclasses.dataclass(frozen=True)
@@ -177,29 +178,72 @@ def debit_items(items):
     return [item for item in items if item.residual > 0]
 
 
+def credit_total(items):
+    """What the customer's credits (credit notes, unmatched payments) make up."""
+    return -sum(item.residual for item in items if item.residual < 0)
+
+
+def owed_items(items):
+    """Debit items the customer's credits leave unpaid.
+
+    Credits settle the oldest items first: an item they cover entirely is not
+    owed and is never chased; a partly covered one stays, with its residual.
+    """
+    credit = credit_total(items)
+    owed = []
+    for item in sorted(debit_items(items), key=lambda i: (i.maturity, i.line_id)):
+        if item.residual > credit:
+            owed.append(item)
+        credit = max(credit - item.residual, 0.0)
+    return owed
+
+
 def reference_date(items):
-    """Due date of the oldest open item owed by the customer (None: nothing owed)."""
-    return min((item.maturity for item in debit_items(items)), default=None)
+    """Due date of the oldest item the customer owes (None: nothing owed)."""
+    return min((item.maturity for item in owed_items(items)), default=None)
 
 
 def pre_due_window(steps):
     return max(0, -min((s.offset for s in steps if s.reference == REF_DUE_DATE), default=0))
 
 
-def dunnable_amount(items, today, steps):
-    """What the scenario may chase: overdue items plus those in its pre-due window."""
-    limit = today + datetime.timedelta(days=pre_due_window(steps))
-    return sum(item.residual for item in debit_items(items) if item.maturity <= limit)
+def net_amount(items, limit):
+    """What the customer owes on items due by ``limit``, net of its credits."""
+    due = sum(item.residual for item in debit_items(items) if item.maturity <= limit)
+    return max(due - credit_total(items), 0.0)
+
+
+def dunnable_amount(items, today, steps, horizon=0):
+    """What the scenario may chase within ``horizon`` days, net of credits.
+
+    Overdue items plus those in the scenario's pre-due window; with a pre-due
+    step, also the items that enter that window within the horizon, so that
+    their courtesy action can be planned ahead.
+    """
+    window = pre_due_window(steps)
+    return net_amount(items, today + datetime.timedelta(days=window + (horizon if window else 0)))
+
+
+def _covered_limit(offset, date):
+    # After the due date an action lists what is overdue on its date; a
+    # pre-due step also lists the items due within its window.
+    return date - datetime.timedelta(days=min(offset, 1))
 
 
 def covered_items(items, offset, date):
     """Items an action at a step of ``offset`` days lists on ``date``.
 
-    A step after the due date covers every overdue item (catch-up lists them
-    all); a pre-due step also covers the items due within its window.
+    A step after the due date covers every overdue item still owed (catch-up
+    lists them all); a pre-due step also covers the items due within its
+    window.
     """
-    threshold = min(offset, 1)
-    return [item for item in debit_items(items) if (date - item.maturity).days >= threshold]
+    limit = _covered_limit(offset, date)
+    return [item for item in owed_items(items) if item.maturity <= limit]
+
+
+def covered_amount(items, offset, date):
+    """What an action at a step of ``offset`` days chases on ``date``, net of credits."""
+    return net_amount(items, _covered_limit(offset, date))
 
 
 def action_amounts(covered, today):

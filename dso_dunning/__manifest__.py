@@ -12,6 +12,7 @@
     "data": [
         "security/dso_dunning_security.xml",
         "security/ir.model.access.csv",
+        "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
         "data/dso_dunning_scenario_data.xml",
@@ -21,6 +22,7 @@
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
+        "report/dso_dunning_letter_report.xml",
         "views/dso_dunning_menus.xml",
     ],
     "demo": [

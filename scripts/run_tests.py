@@ -150,7 +150,7 @@ def run_tests(db, tags):
             if match := LOG_LINE_RE.match(line):
                 shown = match.group(1) in SHOWN_LEVELS or "odoo.tests.result" in line
                 shown = shown or ": skipped " in line
-            if shown:
+            if shown or "[figures]" in line:
                 sys.stdout.write(line)
             if match := SUMMARY_RE.search(line):
                 summary = tuple(int(n) for n in match.groups())

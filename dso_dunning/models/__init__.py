@@ -5,6 +5,10 @@ from . import dso_dunning_step
 from . import dso_dunning_action
 from . import dso_dunning_action_line
 from . import dso_dunning_planner
+from . import dso_dunning_sender
+from . import mail_activity
+from . import mail_mail
+from . import mail_notification
 from . import account_move
 from . import res_partner
 from . import dso_dunning_demo

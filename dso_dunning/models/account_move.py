@@ -23,7 +23,6 @@ class AccountMove(models.Model):
     )
     dunning_step_id = fields.Many2one(
         "dso.dunning.step",
-        string="Dunning Step",
         compute="_compute_dunning_action_id",
         groups=DUNNING_READERS,
     )

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-PENDING_STATES = ("planned", "to_confirm", "confirmed", "error")
+PENDING_STATES = ("planned", "to_confirm", "confirmed", "error", "to_post")
 EXECUTED_STATES = ("sent", "done")
 
 
@@ -45,6 +45,7 @@ class DsoDunningAction(models.Model):
             ("planned", "Planned"),
             ("to_confirm", "To Confirm"),
             ("confirmed", "Confirmed"),
+            ("to_post", "To Post"),
             ("sent", "Sent"),
             ("done", "Done"),
             ("error", "Error"),
@@ -78,6 +79,31 @@ class DsoDunningAction(models.Model):
     error_message = fields.Text(readonly=True)
     executed_date = fields.Datetime(readonly=True)
     executed_by_id = fields.Many2one("res.users", readonly=True)
+    error_retryable = fields.Boolean(
+        readonly=True, help="A later sending run retries this action by itself."
+    )
+    sent_to = fields.Char(readonly=True)
+    message_id = fields.Many2one("mail.message", string="Email Sent", readonly=True)
+    email_done = fields.Boolean(readonly=True, copy=False)
+    sms_message_id = fields.Many2one("mail.message", string="Text Message", readonly=True)
+    sms_done = fields.Boolean(readonly=True, copy=False)
+    sms_number = fields.Char(string="SMS Number", readonly=True)
+    letter_attachment_id = fields.Many2one("ir.attachment", string="Letter PDF", readonly=True)
+    letter_done = fields.Boolean(readonly=True, copy=False)
+    outcome = fields.Selection(
+        [
+            ("reached", "Reached"),
+            ("no_answer", "No answer"),
+            ("promise", "Promise to pay"),
+            ("dispute", "Dispute"),
+            ("wrong_contact", "Wrong contact"),
+        ],
+        tracking=True,
+        help="Result of a call or task; a promise or a dispute pauses the automatic steps.",
+    )
+    promise_date = fields.Date(
+        string="Promised Payment Date", help="Automatic steps wait until this date."
+    )
 
     _unique_step_date = models.Constraint(
         "UNIQUE(company_id, partner_id, step_id, date)",
@@ -85,7 +111,7 @@ class DsoDunningAction(models.Model):
     )
     _one_pending_per_scenario = models.UniqueIndex(
         "(company_id, partner_id, scenario_id) "
-        "WHERE state IN ('planned', 'to_confirm', 'confirmed', 'error')",
+        "WHERE state IN ('planned', 'to_confirm', 'confirmed', 'error', 'to_post')",
         "A customer can have only one pending dunning action per scenario.",
     )
 
@@ -109,10 +135,119 @@ class DsoDunningAction(models.Model):
                 )
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        actions = super().create(vals_list)
+        actions._schedule_collector_activities()
+        return actions
+
+    def write(self, vals):
+        if "date" in vals and any(a.state in EXECUTED_STATES for a in self):
+            raise UserError(self.env._("An executed dunning action keeps its date: it is history."))
+        result = super().write(vals)
+        if vals.get("state") in PENDING_STATES:
+            self._schedule_collector_activities()
+        if "date" in vals:
+            for action in self:
+                action.activity_ids.date_deadline = action.date
+        return result
+
+    def _schedule_collector_activities(self):
+        """Manual steps become an activity (call or to-do) for the collector."""
+        for action in self.filtered(lambda a: a.mode == "manual" and a.state in PENDING_STATES):
+            if action.activity_ids:
+                continue
+            action.activity_schedule(
+                "mail.mail_activity_data_call"
+                if action.channel_call
+                else "mail.mail_activity_data_todo",
+                date_deadline=action.date,
+                summary=action.step_id.name,
+                note=action.step_id.help_text or "",
+                user_id=action.collector_id.id or self.env.uid,
+            )
+
+    def _is_executable(self):
+        """Whether the sender may execute this action now (state re-read after locking)."""
+        self.ensure_one()
+        if self.mode == "manual":
+            return False
+        if self.state == "error":
+            return self.error_retryable or self.env.context.get("dunning_force_retry")
+        return self.state == "confirmed" or (self.state == "planned" and self.mode == "automatic")
+
+    def _set_error(self, message, retryable=False):
+        self.write({"state": "error", "error_message": message, "error_retryable": retryable})
+        self.message_post(body=message)
+
+    def action_confirm(self):
+        to_confirm = self.filtered(lambda a: a.state == "to_confirm")
+        to_confirm.write({"state": "confirmed"})
+        return True
+
+    def action_send_now(self):
+        """Execute now, whatever the date; a locked action is being sent by the cron."""
+        actions = self.filtered(lambda a: a.mode != "manual" and a.state in PENDING_STATES)
+        locked = actions.try_lock_for_update()
+        if actions - locked:
+            raise UserError(
+                self.env._("These actions are being sent right now; reload in a moment.")
+            )
+        locked.filtered(lambda a: a.state == "to_confirm").write({"state": "confirmed"})
+        locked.filtered(lambda a: a.state == "planned").write({"state": "confirmed"})
+        self.env["dso.dunning.sender"].with_context(dunning_force_retry=True)._execute(locked)
+        return True
+
+    def action_mark_posted(self):
+        """The letter went out by post: only this marks a letter sent."""
+        self.filtered(lambda a: a.state == "to_post").write({"state": "sent"})
+        return True
+
+    def action_cancel(self):
+        self._cancel("user")
+        self.activity_ids.unlink()
+        return True
+
+    def action_done(self):
+        """Record a manual action as done with its outcome (calls, tasks)."""
+        pending = self.filtered(lambda a: a.state in PENDING_STATES)
+        for action in pending:
+            outcome = dict(self._fields["outcome"]._description_selection(self.env))
+            action.activity_ids.with_context(dunning_activity_sync=True).action_feedback(
+                feedback=outcome.get(action.outcome or "reached")
+            )
+        pending._mark_done()
+        return True
+
+    def _mark_done(self):
+        pending = self.filtered(lambda a: a.state in PENDING_STATES)
+        for action in pending:
+            action.write(
+                {
+                    "state": "done",
+                    "outcome": action.outcome or "reached",
+                    "executed_date": fields.Datetime.now(),
+                    "executed_by_id": self.env.uid,
+                }
+            )
+        pending._apply_outcome()
+
+    def _apply_outcome(self):
+        """A promise or a dispute pauses the automatic steps for the customer."""
+        for action in self:
+            if action.outcome == "promise":
+                action.partner_id.write(
+                    {"dunning_block_reason": "promise", "dunning_block_until": action.promise_date}
+                )
+            elif action.outcome == "dispute":
+                action.partner_id.write(
+                    {"dunning_block_reason": "dispute", "dunning_block_until": False}
+                )
+
     def _cancel(self, reason):
-        self.filtered(lambda a: a.state in PENDING_STATES).write(
-            {"state": "cancelled", "cancel_reason": reason}
-        )
+        pending = self.filtered(lambda a: a.state in PENDING_STATES)
+        pending.write({"state": "cancelled", "cancel_reason": reason})
+        pending.activity_ids.unlink()
 
     def _recheck_still_due(self):
         """Re-read the live residual of the items just before execution.

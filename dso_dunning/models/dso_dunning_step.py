@@ -75,6 +75,10 @@ class DsoDunningStep(models.Model):
         help="Skip this step for customers owing less (company currency).",
     )
     help_text = fields.Char(string="Help", translate=True)
+    letter_body = fields.Html(
+        translate=True, help="Text of the letter, above the statement of overdue items."
+    )
+    attach_invoices = fields.Boolean(help="Attach the PDF of the invoices the email lists.")
 
     @api.depends(*CHANNELS)
     def _compute_channel_summary(self):

@@ -38,3 +38,17 @@ class ResCompany(models.Model):
         default=15,
         help="Actions are planned this many days ahead, so the agenda shows what is coming.",
     )
+    dunning_email_cc = fields.Char(
+        string="Copy Dunning Emails To", help="Email address in copy of every dunning email."
+    )
+    dunning_send_hour_from = fields.Float(string="Send From", default=8.0)
+    dunning_send_hour_to = fields.Float(
+        string="Send Until", default=19.0, help="Same hour in both: all day."
+    )
+    dunning_send_mon = fields.Boolean(string="Monday", default=True)
+    dunning_send_tue = fields.Boolean(string="Tuesday", default=True)
+    dunning_send_wed = fields.Boolean(string="Wednesday", default=True)
+    dunning_send_thu = fields.Boolean(string="Thursday", default=True)
+    dunning_send_fri = fields.Boolean(string="Friday", default=True)
+    dunning_send_sat = fields.Boolean(string="Saturday")
+    dunning_send_sun = fields.Boolean(string="Sunday")

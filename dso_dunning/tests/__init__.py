@@ -5,3 +5,5 @@ from . import test_security
 from . import test_planning
 from . import test_planning_rules
 from . import test_scenario
+from . import test_sending
+from . import test_smtp_e2e

@@ -1,1 +1,2 @@
 from . import planning
+from . import sending

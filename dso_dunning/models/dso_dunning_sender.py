@@ -1,0 +1,317 @@
+import logging
+
+import pytz
+
+from odoo import api, fields, models
+
+from ..tools import sending
+
+_logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 50
+
+
+class DunningSendError(Exception):
+    """A sending problem the user can act on; ``retryable`` when a later run may succeed."""
+
+    def __init__(self, message, retryable=False):
+        super().__init__(message)
+        self.retryable = retryable
+
+
+class DsoDunningSender(models.AbstractModel):
+    """Executes dunning actions through their channels, exactly once.
+
+    One service for the cron, the "Send now" button and bulk confirmation
+    (like ``account.move.send``). Each action is locked (SKIP LOCKED), its
+    state re-read, its residual re-checked, then sent; the state change is in
+    the same transaction as the queued mail or SMS, so a crash loses or
+    repeats nothing. Errors are stored on the action, never raised from the
+    cron.
+    """
+
+    _name = "dso.dunning.sender"
+    _description = "Dunning Sending Service"
+
+    # ------------------------------------------------------------------
+    # Entry points
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _due_domain(self, today):
+        return [
+            ("date", "<=", today),
+            "|",
+            "|",
+            "&",
+            ("state", "=", "planned"),
+            ("mode", "=", "automatic"),
+            ("state", "=", "confirmed"),
+            "&",
+            ("state", "=", "error"),
+            ("error_retryable", "=", True),
+        ]
+
+    @api.model
+    def _cron_send(self):
+        self._send_due(in_cron=True)
+
+    @api.model
+    def _send_due(self, in_cron=False):
+        """Execute every due automatic action of the companies whose window is open."""
+        Action = self.env["dso.dunning.action"]
+        today = fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        groups = Action._read_group(self._due_domain(today), ["company_id"])
+        open_ids = [company.id for (company,) in groups if self._in_window(company, now)]
+        if not open_ids:
+            return
+        domain = [("company_id", "in", open_ids), *self._due_domain(today)]
+        skipped = Action.browse()
+        while True:
+            batch = Action.search([("id", "not in", skipped.ids), *domain], limit=BATCH_SIZE)
+            if not batch:
+                break
+            locked = batch.try_lock_for_update()
+            skipped |= batch - locked
+            done = self._execute(locked)
+            skipped |= locked - done
+            if in_cron:
+                remaining = Action.search_count([("id", "not in", skipped.ids), *domain])
+                if not self.env["ir.cron"]._commit_progress(len(locked), remaining=remaining):
+                    break
+
+    @api.model
+    def _in_window(self, company, now):
+        weekdays = {day for day in sending.WEEKDAYS if company[f"dunning_send_{day}"]}
+        tz = pytz.timezone(company.partner_id.tz or self.env.user.tz or "UTC")
+        local_now = pytz.utc.localize(now).astimezone(tz).replace(tzinfo=None)
+        return sending.in_window(
+            local_now, weekdays, company.dunning_send_hour_from, company.dunning_send_hour_to
+        )
+
+    @api.model
+    def _execute(self, actions):
+        """Execute ``actions`` (already locked); return those sent."""
+        sent = actions.browse()
+        actions.invalidate_recordset()
+        for action in actions:
+            if not action._is_executable():
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    if not action._recheck_still_due():
+                        continue
+                    self._execute_one(action)
+                sent |= action
+            except DunningSendError as error:
+                action._set_error(str(error), retryable=error.retryable)
+            except Exception as error:
+                _logger.exception("dunning action %s failed", action.id)
+                action._set_error(
+                    self.env._("Unexpected error: %(error)s", error=error), retryable=False
+                )
+        return sent
+
+    # ------------------------------------------------------------------
+    # Channels
+    # ------------------------------------------------------------------
+
+    def _execute_one(self, action):
+        partner = action.partner_id
+        if partner.dunning_block_reason and (
+            not partner.dunning_block_until
+            or partner.dunning_block_until >= fields.Date.context_today(self)
+        ):
+            raise DunningSendError(
+                self.env._(
+                    "Customer blocked for dunning (%(reason)s): lift the block or cancel "
+                    "this action.",
+                    reason=dict(
+                        partner._fields["dunning_block_reason"]._description_selection(self.env)
+                    ).get(partner.dunning_block_reason),
+                )
+            )
+        vals = {}
+        if action.email_done:
+            self._requeue_failed_email(action)
+        if action.channel_email and not action.email_done:
+            vals.update(self._send_email(action))
+        if action.channel_sms and not action.sms_done:
+            vals.update(self._send_sms(action))
+        if action.channel_letter and not action.letter_done:
+            vals.update(self._generate_letter(action))
+        action.write(
+            {
+                **vals,
+                # A letter is sent once someone marks it posted.
+                "state": "to_post" if action.channel_letter else "sent",
+                "error_message": False,
+                "error_retryable": False,
+                "executed_date": fields.Datetime.now(),
+                "executed_by_id": self.env.uid,
+            }
+        )
+
+    def _requeue_failed_email(self, action):
+        """Retry the email that failed (mail server down) rather than post it twice."""
+        failed = (
+            self.env["mail.mail"]
+            .sudo()
+            .search([("mail_message_id", "=", action.message_id.id), ("state", "=", "exception")])
+        )
+        failed.mark_outgoing()
+        notifications = (
+            self.env["mail.notification"]
+            .sudo()
+            .search(
+                [
+                    ("mail_message_id", "=", action.message_id.id),
+                    ("notification_status", "=", "exception"),
+                ]
+            )
+        )
+        notifications.write(
+            {"notification_status": "ready", "failure_type": False, "failure_reason": False}
+        )
+
+    def _recipient(self, action):
+        return action.partner_id.dunning_contact_id
+
+    def _send_email(self, action):
+        template = action.step_id.mail_template_id
+        if not template:
+            raise DunningSendError(
+                self.env._(
+                    "Step “%(step)s” has no email template: choose one in the scenario.",
+                    step=action.step_id.name,
+                )
+            )
+        contact = self._recipient(action)
+        if not contact.email:
+            raise DunningSendError(
+                self.env._(
+                    "No email address on the collection contact %(contact)s: add one on the "
+                    "customer card, then retry.",
+                    contact=contact.display_name,
+                )
+            )
+        try:
+            values = template._generate_template(
+                action.ids,
+                ["subject", "body_html", "email_from", "reply_to"],
+            )[action.id]
+        except Exception as error:
+            raise DunningSendError(
+                self.env._(
+                    "The email template “%(template)s” could not be rendered: %(error)s",
+                    template=template.name,
+                    error=error,
+                )
+            ) from error
+        # Recipients come from the collection-contact chain, not from the
+        # template, so every step reaches the same person.
+        recipients = contact
+        cc = action.company_id.dunning_email_cc
+        message = action.partner_id.with_context(mail_notify_force_send=False).message_post(
+            body=values.get("body_html") or "",
+            subject=values.get("subject"),
+            email_from=values.get("email_from") or None,
+            reply_to=values.get("reply_to") or None,
+            partner_ids=recipients.ids,
+            outgoing_email_to=cc or False,
+            message_type="comment",
+            subtype_xmlid="dso_dunning.mt_dunning_reminder",
+            attachment_ids=self._invoice_attachments(action).ids,
+        )
+        return {
+            "message_id": message.id,
+            "email_done": True,
+            "sent_to": ", ".join(recipients.mapped("email_formatted") + ([cc] if cc else [])),
+        }
+
+    def _invoice_attachments(self, action):
+        """PDF of the invoices this action covers (that customer's only)."""
+        if not action.step_id.attach_invoices:
+            return self.env["ir.attachment"]
+        moves = action.line_ids.move_id.filtered(
+            lambda m: m.is_invoice() and m.commercial_partner_id == action.partner_id
+        )
+        attachments = self.env["ir.attachment"]
+        for move in moves:
+            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+                "account.account_invoices", move.ids
+            )
+            attachments |= self.env["ir.attachment"].create(
+                {
+                    "name": f"{(move.name or 'invoice').replace('/', '_')}.pdf",
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": "dso.dunning.action",
+                    "res_id": action.id,
+                }
+            )
+        return attachments
+
+    def _send_sms(self, action):
+        template = action.step_id.sms_template_id
+        if not template:
+            raise DunningSendError(
+                self.env._(
+                    "Step “%(step)s” has no SMS template: choose one in the scenario.",
+                    step=action.step_id.name,
+                )
+            )
+        contact = self._recipient(action)
+        number = contact.phone or action.partner_id.phone
+        country = contact.country_id or action.partner_id.country_id
+        try:
+            e164 = sending.e164(number, country.code)
+        except ValueError as error:
+            raise DunningSendError(
+                self.env._(
+                    "Phone number missing or invalid for %(contact)s (%(number)s): %(error)s. "
+                    "Fix the number on the customer card, then retry.",
+                    contact=contact.display_name,
+                    number=number or "-",
+                    error=error,
+                )
+            ) from error
+        body = template._render_field("body", action.ids, compute_lang=True)[action.id]
+        message = action.partner_id._message_sms(
+            body, partner_ids=contact.ids, sms_pid_to_number={contact.id: e164}
+        )
+        return {"sms_message_id": message.id, "sms_done": True, "sms_number": e164}
+
+    def _generate_letter(self, action):
+        report = action.step_id.letter_report_id or self.env.ref(
+            "dso_dunning.dso_dunning_letter_report"
+        )
+        contact = self._recipient(action)
+        if not (contact.street or contact.city):
+            raise DunningSendError(
+                self.env._(
+                    "No postal address on the collection contact %(contact)s: add one on the "
+                    "customer card, then retry.",
+                    contact=contact.display_name,
+                )
+            )
+        try:
+            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(report, action.ids)
+        except Exception as error:
+            raise DunningSendError(
+                self.env._("The letter could not be generated: %(error)s", error=error),
+                retryable=True,
+            ) from error
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": self.env._(
+                    "Dunning letter %(customer)s.pdf", customer=action.partner_id.name
+                ),
+                "raw": content,
+                "mimetype": "application/pdf",
+                "res_model": "dso.dunning.action",
+                "res_id": action.id,
+            }
+        )
+        return {"letter_attachment_id": attachment.id, "letter_done": True}

@@ -1,0 +1,329 @@
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from odoo.addons.sms.tests.common import SMSCase
+
+from .common import DunningPlanningCase
+
+# A Tuesday, 10:00 UTC: inside the default sending window (Mon-Fri, 8:00-19:00).
+NOW = "2026-11-24 10:00:00"
+
+
+class DunningSendingCase(DunningPlanningCase):
+    """A scenario whose steps use the module's own templates."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.partner_id.tz = "UTC"
+        cls.company.email = "credit@company.example"
+        cls.env.user.tz = "UTC"
+        cls.template_first = cls.env.ref("dso_dunning.mail_template_dunning_first")
+        cls.sms_template = cls.env.ref("dso_dunning.sms_template_dunning_reminder")
+        cls.send_scenario = cls.env["dso.dunning.scenario"].create(
+            {
+                "name": "Sending",
+                "company_id": cls.company.id,
+                "step_ids": [
+                    Command.create(
+                        {
+                            "name": "Reminder email",
+                            "sequence": 10,
+                            "offset_days": 7,
+                            "channel_email": True,
+                            "mode": "automatic",
+                            "mail_template_id": cls.template_first.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Email and SMS",
+                            "sequence": 20,
+                            "offset_days": 15,
+                            "channel_email": True,
+                            "channel_sms": True,
+                            "mode": "to_confirm",
+                            "mail_template_id": cls.template_first.id,
+                            "sms_template_id": cls.sms_template.id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Call",
+                            "sequence": 30,
+                            "offset_days": 30,
+                            "channel_call": True,
+                            "mode": "manual",
+                            "help_text": "Ask for a payment date",
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.step_email, cls.step_both, cls.step_call = cls.send_scenario.step_ids
+        cls.company.dunning_default_scenario_id = cls.send_scenario
+        cls.sender = cls.env["dso.dunning.sender"]
+
+    def _customer(self, name, **vals):
+        return self._create_customer(
+            name,
+            email=vals.pop("email", f"{name.lower().replace(' ', '.')}@customer.example"),
+            country_id=self.env.ref("base.fr").id,
+            **vals,
+        )
+
+    def _planned(self, partner, days_overdue, amount=500.0):
+        self._create_overdue_invoice(partner, days_overdue=days_overdue, amount=amount)
+        self._plan(partners=partner, force=True)
+        return self._actions(partner).filtered(lambda a: a.state != "cancelled")
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestSendingEmail(DunningSendingCase):
+    def test_automatic_email_is_posted_once_on_customer_thread(self):
+        partner = self._customer("Durand SA")
+        other = self._customer("Other SA")
+        action = self._planned(partner, days_overdue=10)
+        self._create_overdue_invoice(other, days_overdue=40)
+        self.assertEqual(action.step_id, self.step_email)
+        self.sender._send_due()
+        self.assertEqual(action.state, "sent")
+        message = action.message_id
+        self.assertEqual(message.model, "res.partner")
+        self.assertEqual(message.res_id, partner.id)
+        self.assertEqual(message.subtype_id, self.env.ref("dso_dunning.mt_dunning_reminder"))
+        self.assertIn(partner, message.partner_ids)
+        self.assertIn(action.line_ids.move_id.name, message.body)
+        self.assertIn("payment reminder", message.subject)
+        mails = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+        self.assertEqual(len(mails), 1, "one email queued for the customer")
+        self.assertEqual(mails.state, "outgoing")
+        self.assertTrue(action.executed_date)
+        self.assertIn("durand.sa@customer.example", action.sent_to)
+        # a second run sends nothing more
+        self.sender._send_due()
+        self.assertEqual(
+            self.env["mail.message"].search_count(
+                [
+                    ("model", "=", "res.partner"),
+                    ("res_id", "=", partner.id),
+                    ("subtype_id", "=", message.subtype_id.id),
+                ]
+            ),
+            1,
+        )
+
+    def test_collection_contact_receives_the_email(self):
+        partner = self._customer("Contact Corp")
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Claire Compta",
+                "parent_id": partner.id,
+                "email": "claire@contact.example",
+                "dunning_contact": True,
+            }
+        )
+        action = self._planned(partner, days_overdue=10)
+        self.assertEqual(partner.dunning_contact_id, contact)
+        self.assertEqual(action.partner_id.dunning_contact_id, contact)
+        self.assertEqual(
+            self.template_first._render_field("partner_to", action.ids)[action.id], str(contact.id)
+        )
+        self.sender._send_due()
+        self.assertEqual(action.message_id.partner_ids, contact)
+
+    def test_missing_email_puts_action_in_error_with_reason(self):
+        partner = self._customer("Sans Email", email=False)
+        action = self._planned(partner, days_overdue=10)
+        ok = self._customer("Avec Email")
+        ok_action = self._planned(ok, days_overdue=10)
+        self.sender._send_due()
+        self.assertEqual(action.state, "error")
+        self.assertIn("No email address on the collection contact", action.error_message)
+        self.assertFalse(action.error_retryable)
+        self.assertEqual(ok_action.state, "sent", "one bad customer never stops the run")
+
+    def test_to_confirm_waits_for_confirmation_and_keeps_its_date(self):
+        partner = self._customer("Confirm SARL", phone="+33 6 12 34 56 78")
+        action = self._planned(partner, days_overdue=20)
+        self.assertEqual(action.step_id, self.step_both)
+        self.assertEqual(action.state, "to_confirm")
+        self.sender._send_due()
+        self.assertEqual(action.state, "to_confirm", "not sent before confirmation")
+        date = action.date
+        action.action_confirm()
+        self.assertEqual((action.state, action.date), ("confirmed", date))
+
+    def test_paid_before_sending_is_cancelled_not_sent(self):
+        partner = self._customer("Payeur Tardif")
+        action = self._planned(partner, days_overdue=10)
+        self._pay(action.line_ids.move_id)
+        self.sender._send_due()
+        self.assertEqual((action.state, action.cancel_reason), ("cancelled", "paid"))
+        self.assertFalse(action.message_id)
+
+    def test_blocked_customer_is_not_sent(self):
+        partner = self._customer("Litige SA")
+        action = self._planned(partner, days_overdue=10)
+        partner.dunning_block_reason = "dispute"
+        self.sender._send_due()
+        self.assertEqual(action.state, "error")
+        self.assertIn("blocked", action.error_message)
+
+    def test_outside_sending_window_nothing_is_sent(self):
+        partner = self._customer("Fenetre SA")
+        action = self._planned(partner, days_overdue=10)
+        self.company.write({"dunning_send_hour_from": 14.0, "dunning_send_hour_to": 18.0})
+        self.sender._send_due()
+        self.assertEqual(action.state, "planned")
+        self.company.write({"dunning_send_hour_from": 8.0})
+        self.sender._send_due()
+        self.assertEqual(action.state, "sent")
+
+    def test_sending_cron_sends_due_actions(self):
+        partner = self._customer("Cron SA")
+        action = self._planned(partner, days_overdue=10)
+        cron = self.env.ref("dso_dunning.ir_cron_dso_dunning_send")
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        action.invalidate_recordset()
+        self.assertEqual(action.state, "sent")
+
+    def test_send_now_sends_a_future_action(self):
+        partner = self._customer("Pressé SA")
+        self._create_overdue_invoice(partner, days_overdue=3)
+        self._plan(partners=partner, force=True)
+        action = self._actions(partner)
+        self.assertGreater(action.date, self.step_email.create_date.date())
+        action.action_send_now()
+        self.assertEqual(action.state, "sent")
+
+    def test_french_customer_gets_french_email_from_english_user(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["dso_dunning"], ["fr_FR"], overwrite=True)
+        partner = self._customer("Client Français", lang="fr_FR")
+        action = self._planned(partner, days_overdue=10)
+        self.assertEqual(self.env.user.lang, "en_US")
+        self.sender._send_due()
+        self.assertIn("rappel de paiement", action.message_id.subject)
+        self.assertIn("Sauf erreur de notre part", action.message_id.body)
+
+    def test_invoices_attached_are_the_customer_s_only(self):
+        self.step_email.attach_invoices = True
+        partner = self._customer("Pièces Jointes SA")
+        other = self._customer("Autre Client")
+        other_invoice = self._create_overdue_invoice(other, days_overdue=10)
+        action = self._planned(partner, days_overdue=10)
+        self.sender._send_due()
+        names = action.message_id.attachment_ids.mapped("name")
+        self.assertEqual(len(names), 1)
+        self.assertIn(action.line_ids.move_id.name.replace("/", "_"), names[0])
+        self.assertNotIn(other_invoice.name.replace("/", "_"), " ".join(names))
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestManualActions(DunningSendingCase):
+    def test_call_creates_activity_for_collector_and_done_marks_action(self):
+        partner = self._customer("Appel SA")
+        partner.with_company(self.company).dunning_collector_id = self.env.user
+        action = self._planned(partner, days_overdue=35)
+        self.assertEqual(action.step_id, self.step_call)
+        activity = action.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.activity_type_id, self.env.ref("mail.mail_activity_data_call"))
+        self.assertEqual((activity.user_id, activity.date_deadline), (self.env.user, action.date))
+        self.sender._send_due()
+        self.assertEqual(action.state, "planned", "the cron never executes a manual action")
+        activity.action_feedback(feedback="Promised next week")
+        self.assertEqual((action.state, action.outcome), ("done", "reached"))
+
+    def test_promise_to_pay_pauses_the_customer(self):
+        partner = self._customer("Promesse SA")
+        action = self._planned(partner, days_overdue=35)
+        action.write({"outcome": "promise", "promise_date": "2026-12-05"})
+        action.action_done()
+        self.assertEqual(action.state, "done")
+        self.assertFalse(action.activity_ids)
+        self.assertEqual(partner.dunning_block_reason, "promise")
+        self.assertEqual(str(partner.dunning_block_until), "2026-12-05")
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestSendingSms(DunningSendingCase, SMSCase):
+    def test_sms_sent_to_normalised_number(self):
+        partner = self._customer("Texto SA", phone="06 12 34 56 78")
+        action = self._planned(partner, days_overdue=20)
+        action.action_confirm()
+        with self.mockSMSGateway():
+            self.sender._send_due()
+            self.env["sms.sms"].sudo()._process_queue()
+        self.assertEqual(action.state, "sent")
+        self.assertEqual(action.sms_number, "+33612345678")
+        self.assertSMSIapSent(["+33612345678"])
+
+    def test_invalid_number_error_names_the_number(self):
+        partner = self._customer("Mauvais Numero", phone="12")
+        action = self._planned(partner, days_overdue=20)
+        action.action_confirm()
+        with self.mockSMSGateway():
+            self.sender._send_due()
+        self.assertEqual(action.state, "error")
+        self.assertIn("Phone number missing or invalid", action.error_message)
+        self.assertIn("12", action.error_message)
+        self.assertFalse(action.error_retryable)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestLetters(DunningSendingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.step_call.unlink()
+        cls.step_letter = cls.env["dso.dunning.step"].create(
+            {
+                "scenario_id": cls.send_scenario.id,
+                "name": "Formal notice",
+                "sequence": 40,
+                "offset_days": 45,
+                "channel_letter": True,
+                "mode": "automatic",
+                "letter_body": "<p>Formal notice: please pay within eight days.</p>",
+            }
+        )
+
+    def test_letter_is_generated_and_waits_to_be_posted(self):
+        partner = self._customer(
+            "Courrier SA", street="1 rue de la Paix", city="Paris", zip="75002"
+        )
+        action = self._planned(partner, days_overdue=50)
+        self.assertEqual(action.step_id, self.step_letter)
+        self.sender._send_due()
+        self.assertEqual(action.state, "to_post", "printing is not posting")
+        attachment = action.letter_attachment_id
+        self.assertEqual(attachment.res_model, "dso.dunning.action")
+        self.assertEqual(attachment.mimetype, "application/pdf")
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("dso_dunning.report_dunning_letter", action.ids)[0]
+            .decode()
+        )
+        self.assertIn("Formal notice: please pay within eight days.", html)
+        self.assertIn("1 rue de la Paix", html)
+        self.assertIn(action.line_ids.move_id.name, html)
+        self.sender._send_due()
+        self.assertEqual(len(action.letter_attachment_id), 1, "generated once")
+        action.action_mark_posted()
+        self.assertEqual(action.state, "sent")
+
+    def test_letter_without_postal_address_is_an_error(self):
+        partner = self._customer("Sans Adresse")
+        action = self._planned(partner, days_overdue=50)
+        self.sender._send_due()
+        self.assertEqual(action.state, "error")
+        self.assertIn("No postal address", action.error_message)

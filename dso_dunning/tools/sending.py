@@ -1,0 +1,52 @@
+"""Pure sending rules: the sending window and phone numbers.
+
+Plain values in, plain values out; the sender (``dso.dunning.sender``)
+applies them to records.
+"""
+
+import datetime
+
+import phonenumbers
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def in_window(local_now, weekdays, hour_from, hour_to):
+    """Whether ``local_now`` (company time) falls in the sending window.
+
+    ``weekdays``: set of day codes from WEEKDAYS; hours as floats (8.5 = 8:30);
+    ``hour_from == hour_to`` means the whole day.
+    """
+    if WEEKDAYS[local_now.weekday()] not in weekdays:
+        return False
+    if hour_from == hour_to:
+        return True
+    hour = local_now.hour + local_now.minute / 60
+    return hour_from <= hour < hour_to
+
+
+def next_window_start(local_now, weekdays, hour_from):
+    """First moment (company time) at or after ``local_now`` when a window opens."""
+    if not weekdays:
+        return None
+    start = local_now.replace(
+        hour=int(hour_from), minute=round(hour_from % 1 * 60), second=0, microsecond=0
+    )
+    for days in range(8):
+        candidate = start + datetime.timedelta(days=days)
+        if candidate >= local_now and WEEKDAYS[candidate.weekday()] in weekdays:
+            return candidate
+    return None
+
+
+def e164(number, country_code=None):
+    """Return ``number`` in E.164 form, or raise ValueError saying why not."""
+    if not number or not number.strip():
+        raise ValueError("missing")
+    try:
+        parsed = phonenumbers.parse(number, (country_code or "").upper() or None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(str(exc)) from exc
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError("not a valid number")
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)

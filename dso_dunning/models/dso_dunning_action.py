@@ -249,6 +249,64 @@ class DsoDunningAction(models.Model):
         pending.write({"state": "cancelled", "cancel_reason": reason})
         pending.activity_ids.unlink()
 
+    def _email_from(self):
+        """Sender of this action's emails, per the company's setting."""
+        self.ensure_one()
+        company = self.company_id
+        if company.dunning_email_from == "collector" and self.collector_id.email:
+            return self.collector_id.email_formatted
+        return company.dunning_email or company.email_formatted or self.env.user.email_formatted
+
+    def _statement(self):
+        """Open items to show the customer, with a total per currency.
+
+        Overdue items always; items not yet due and credits (credit notes,
+        unmatched payments) when the step asks for them. Amounts are in the
+        item's own currency.
+        """
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        items = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("partner_id.commercial_partner_id", "=", self.partner_id.id),
+                    ("account_id.account_type", "=", "asset_receivable"),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                    ("amount_residual", "!=", 0),
+                    ("no_followup", "=", False),
+                ],
+                order="date_maturity, id",
+            )
+        )
+        step = self.step_id
+        lines, totals = [], {}
+        for item in items:
+            due = item.date_maturity or item.date
+            credit = item.amount_residual < 0
+            if credit and not step.statement_credits:
+                continue
+            not_due = not credit and due >= today and item not in self.line_ids.move_line_id
+            if not_due and not step.statement_not_due:
+                continue
+            currency = item.currency_id or self.currency_id
+            amount = item.amount_residual_currency if item.currency_id else item.amount_residual
+            lines.append(
+                {
+                    "name": item.move_id.name,
+                    "date": item.move_id.invoice_date or item.date,
+                    "date_maturity": due,
+                    "days_late": max((today - due).days, 0),
+                    "amount": amount,
+                    "currency": currency,
+                }
+            )
+            totals[currency] = totals.get(currency, 0.0) + amount
+        return {"lines": lines, "totals": list(totals.items())}
+
     def _recheck_still_due(self):
         """Re-read the live residual of the items just before execution.
 

@@ -78,6 +78,14 @@ class DsoDunningStep(models.Model):
     letter_body = fields.Html(
         translate=True, help="Text of the letter, above the statement of overdue items."
     )
+    statement_not_due = fields.Boolean(
+        string="List Items Not Yet Due",
+        help="The statement in the message also lists the items not yet due.",
+    )
+    statement_credits = fields.Boolean(
+        string="List Credit Notes",
+        help="The statement in the message also lists credit notes and unmatched payments.",
+    )
     attach_invoices = fields.Boolean(help="Attach the PDF of the invoices the email lists.")
 
     @api.depends(*CHANNELS)

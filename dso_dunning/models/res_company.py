@@ -52,3 +52,14 @@ class ResCompany(models.Model):
     dunning_send_fri = fields.Boolean(string="Friday", default=True)
     dunning_send_sat = fields.Boolean(string="Saturday")
     dunning_send_sun = fields.Boolean(string="Sunday")
+    dunning_email_from = fields.Selection(
+        [("collector", "The collector"), ("company", "The dunning address")],
+        string="Dunning Emails Sent By",
+        default="collector",
+        required=True,
+    )
+    dunning_email = fields.Char(
+        string="Dunning Address",
+        help="Sender (when chosen) and reply-to address of dunning emails; empty: the "
+        "company's email.",
+    )

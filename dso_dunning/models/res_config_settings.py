@@ -28,3 +28,5 @@ class ResConfigSettings(models.TransientModel):
     dunning_send_fri = fields.Boolean(related="company_id.dunning_send_fri", readonly=False)
     dunning_send_sat = fields.Boolean(related="company_id.dunning_send_sat", readonly=False)
     dunning_send_sun = fields.Boolean(related="company_id.dunning_send_sun", readonly=False)
+    dunning_email_from = fields.Selection(related="company_id.dunning_email_from", readonly=False)
+    dunning_email = fields.Char(related="company_id.dunning_email", readonly=False)

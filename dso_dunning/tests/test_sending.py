@@ -327,3 +327,50 @@ class TestLetters(DunningSendingCase):
         self.sender._send_due()
         self.assertEqual(action.state, "error")
         self.assertIn("No postal address", action.error_message)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestStatement(DunningSendingCase):
+    def test_statement_lists_credits_and_not_due_when_asked_with_currency_totals(self):
+        partner = self._customer("Relevé SA")
+        self._create_overdue_invoice(partner, days_overdue=-20, amount=300.0)
+        self._create_credit_note(partner, 50.0)
+        action = self._planned(partner, days_overdue=10, amount=500.0)
+        statement = action._statement()
+        self.assertEqual([line["amount"] for line in statement["lines"]], [500.0])
+        self.step_email.write({"statement_not_due": True, "statement_credits": True})
+        statement = action._statement()
+        self.assertEqual(
+            sorted(line["amount"] for line in statement["lines"]), [-50.0, 300.0, 500.0]
+        )
+        self.assertEqual(statement["totals"], [(self.company.currency_id, 750.0)])
+        self.company.write(
+            {"dunning_email_from": "company", "dunning_email": "recouvrement@co.example"}
+        )
+        self.sender._send_due()
+        self.assertIn("300.00", action.message_id.body)
+        self.assertEqual(action.message_id.reply_to, "recouvrement@co.example")
+        self.assertEqual(action.message_id.email_from, "recouvrement@co.example")
+
+    def test_template_that_fails_to_render_is_an_error_not_a_crash(self):
+        broken = self.template_first.copy({"subject": "{{ object.no_such_field }}"})
+        self.step_email.mail_template_id = broken
+        partner = self._customer("Modèle Cassé")
+        action = self._planned(partner, days_overdue=10)
+        self.sender._send_due()
+        self.assertEqual(action.state, "error")
+        self.assertIn("could not be rendered", action.error_message)
+
+    def test_bounce_puts_the_action_in_error(self):
+        partner = self._customer("Rebond SA")
+        action = self._planned(partner, days_overdue=10)
+        self.sender._send_due()
+        notification = self.env["mail.notification"].search(
+            [("mail_message_id", "=", action.message_id.id), ("res_partner_id", "=", partner.id)]
+        )
+        # What Odoo's bounce routing does when the customer's server returns the email.
+        notification.sudo().write({"notification_status": "bounce", "failure_type": "mail_bounce"})
+        self.assertEqual(action.state, "error")
+        self.assertIn("bounced", action.error_message)
+        self.assertFalse(action.error_retryable)

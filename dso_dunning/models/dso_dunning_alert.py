@@ -1,0 +1,173 @@
+import logging
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+from odoo.tools.safe_eval import datetime, safe_eval, time
+
+from ..tools import alert_domain
+from .dso_dunning_alert_criteria import CRITERIA_FIELDS
+
+_logger = logging.getLogger(__name__)
+
+# The accounts an alert looks at: commercial customers.
+CUSTOMER_SCOPE = [("customer_rank", ">", 0), ("parent_id", "=", False)]
+DOMAIN_ERRORS = (ValueError, TypeError, KeyError, NameError, SyntaxError, AttributeError)
+
+
+class DsoDunningAlert(models.Model):
+    """One control rule of a credit manager or collector.
+
+    The customers matching its cumulative criteria (plus optional advanced
+    conditions) get a square of its colour next to their account. The filter
+    is stored as a domain on res.partner whose dates are relative, so it is
+    evaluated at read time; figures are read in the alert's company.
+    """
+
+    _name = "dso.dunning.alert"
+    _description = "Dunning Alert"
+    _inherit = ["dso.dunning.alert.criteria"]
+    _order = "sequence, id"
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    alert_type = fields.Selection(
+        [("collection", "Collection"), ("risk", "Risk"), ("none", "Other")],
+        string="Type",
+        default="collection",
+        required=True,
+    )
+    color = fields.Integer(string="Colour", default=1, help="Colour of the square (criticality).")
+    visibility = fields.Selection(
+        [("private", "Only me"), ("shared", "Everyone in the company")],
+        default="private",
+        required=True,
+    )
+    user_id = fields.Many2one(
+        "res.users", string="Owner", default=lambda self: self.env.user, required=True
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    custom_domain = fields.Char(
+        string="Advanced Conditions",
+        default="[]",
+        help="Any other condition on customers, added to the criteria (AND).",
+    )
+    domain = fields.Char(
+        string="Filter",
+        compute="_compute_domain",
+        store=True,
+        help="The domain on customers this alert selects; dates are relative to today.",
+    )
+    partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
+
+    @api.depends(*CRITERIA_FIELDS, "custom_domain", "company_id")
+    def _compute_domain(self):
+        for alert in self:
+            criteria = alert_domain.to_domain(alert._get_criteria(), alert.company_id.id)
+            parts = [repr(criteria)] if criteria else []
+            custom = (alert.custom_domain or "").strip()
+            if custom and custom != "[]":
+                parts.append(custom)
+            alert.domain = " + ".join(parts) or "[]"
+
+    @api.depends_context("uid", "company")
+    def _compute_partner_count(self):
+        for alert in self:
+            try:
+                domain = alert._get_partner_domain()
+            except DOMAIN_ERRORS:
+                alert.partner_count = 0  # being edited: the constraint reports it on save
+                continue
+            partners = self.env["res.partner"].with_company(alert.company_id)
+            alert.partner_count = partners.search_count(domain)
+
+    @api.constrains(*CRITERIA_FIELDS, "custom_domain", "company_id")
+    def _check_domain(self):
+        Partner = self.env["res.partner"]
+        for alert in self:
+            custom = (alert.custom_domain or "").strip()
+            if not alert._get_criteria().is_set and custom in ("", "[]"):
+                raise ValidationError(
+                    self.env._(
+                        "Alert %(alert)s has no criterion: choose at least one, or write "
+                        "advanced conditions.",
+                        alert=alert.name,
+                    )
+                )
+            try:
+                domain = alert._get_partner_domain()
+                Domain(domain).validate(Partner)
+                Partner.with_company(alert.company_id)._search(domain)
+            except DOMAIN_ERRORS as error:
+                raise ValidationError(
+                    self.env._(
+                        "The advanced conditions of alert %(alert)s are not a valid filter on "
+                        "customers (%(error)s). Fix them with the domain editor or clear them.",
+                        alert=alert.name,
+                        error=error,
+                    )
+                ) from error
+
+    def _domain_eval_context(self):
+        return {
+            "datetime": datetime,
+            "time": time,
+            "relativedelta": relativedelta,
+            "context_today": lambda: fields.Date.context_today(self),
+            "uid": self.env.uid,
+            "user": self.env.user,
+            "company_id": self.company_id.id,
+            "company_ids": self.env.companies.ids,
+        }
+
+    def _get_partner_domain(self):
+        """The customers of this alert, as a domain list (evaluated now)."""
+        self.ensure_one()
+        return CUSTOMER_SCOPE + list(safe_eval(self.domain or "[]", self._domain_eval_context()))
+
+    def _match_partners(self, partners):
+        """{alert id: ids of ``partners`` it selects}: one search per alert,
+        restricted to ``partners`` (the records on screen)."""
+        matches = {alert.id: set() for alert in self}
+        if not partners:
+            return matches
+        for alert in self:
+            Partner = self.env["res.partner"].with_company(alert.company_id)
+            domain = Domain("id", "in", partners.ids) & Domain(alert._get_partner_domain())
+            try:
+                found = Partner.with_context(active_test=False).search(domain)
+            except DOMAIN_ERRORS:
+                # e.g. a field of the advanced conditions was uninstalled: the
+                # customer lists must still open.
+                _logger.warning("dunning alert %s cannot be evaluated", alert.id, exc_info=True)
+                continue
+            matches[alert.id] = set(found.ids)
+        return matches
+
+    def action_open_partners(self):
+        """The customers this alert selects (row click in My Alerts)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "dso_dunning.dso_dunning_partner_action"
+        )
+        action.update(
+            name=self.name,
+            display_name=self.name,
+            domain=self._get_partner_domain(),
+            context={"res_partner_search_mode": "customer", "default_is_company": True},
+        )
+        return action
+
+    def action_open_form(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(False, "form")],
+        }

@@ -8,8 +8,12 @@ registry.category("web_tour.tours").add("dso_dunning_alert", {
     steps: () => [
         ...stepUtils.goToAppSteps("dso_dunning.dso_dunning_menu_root", "Open the Dunning app"),
         {
-            content: "Open the alerts",
-            trigger: ".o_main_navbar [data-menu-xmlid='dso_dunning.dso_dunning_menu_alerts']",
+            content: "The app opens on the agenda",
+            trigger: ".o_breadcrumb:contains(Manual Actions)",
+        },
+        {
+            content: "Open the My alerts tab of the agenda",
+            trigger: ".o_dunning_tab_alerts",
             run: "click",
         },
         {
@@ -62,21 +66,25 @@ registry.category("web_tour.tours").add("dso_dunning_alert", {
             trigger: `.o_list_view .o_data_row:contains(Tour Alert Customer) ${SQUARE}`,
         },
         {
-            content: "Go to the dunning actions",
-            trigger: ".o_main_navbar [data-menu-xmlid='dso_dunning.dso_dunning_menu_actions']",
+            content: "Go to the agenda",
+            trigger: ".o_main_navbar [data-menu-xmlid='dso_dunning.dso_dunning_menu_agenda']",
             run: "click",
         },
         {
-            content: "The dunning actions list is shown",
-            trigger: ".o_breadcrumb:contains(Dunning Actions)",
+            trigger: ".dropdown-item[data-menu-xmlid='dso_dunning.dso_dunning_menu_agenda_manual']",
+            run: "click",
         },
         {
-            content: "The customer's action shows the square too",
+            content: "The manual actions tab is shown",
+            trigger: ".o_breadcrumb:contains(Manual Actions)",
+        },
+        {
+            content: "The customer's call shows the square too",
             trigger: `.o_list_view .o_data_row:contains(Tour Alert Customer) ${SQUARE}`,
         },
         {
-            content: "Back to the alerts",
-            trigger: ".o_main_navbar [data-menu-xmlid='dso_dunning.dso_dunning_menu_alerts']",
+            content: "Back to the My alerts tab",
+            trigger: ".o_dunning_tab_alerts",
             run: "click",
         },
         {

@@ -19,16 +19,23 @@
         "data/ir_cron_data.xml",
         "views/dso_dunning_scenario_views.xml",
         "views/dso_dunning_action_views.xml",
+        "views/dso_dunning_agenda_views.xml",
+        "views/dso_dunning_reply_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
+        "wizards/dso_dunning_action_reschedule_views.xml",
         "report/dso_dunning_letter_report.xml",
+        "report/dso_dunning_action_report_views.xml",
         "views/dso_dunning_menus.xml",
     ],
     "demo": [
         "demo/dso_dunning_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "dso_dunning/static/src/agenda/*",
+        ],
         "web.assets_tests": [
             "dso_dunning/static/tests/tours/**/*",
         ],

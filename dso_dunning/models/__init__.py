@@ -3,6 +3,10 @@ from . import res_config_settings
 from . import dso_dunning_scenario
 from . import dso_dunning_step
 from . import dso_dunning_action
+from . import dso_dunning_agenda
+from . import dso_dunning_action_report
+from . import dso_dunning_reply
+from . import mail_message
 from . import dso_dunning_action_line
 from . import dso_dunning_planner
 from . import dso_dunning_sender

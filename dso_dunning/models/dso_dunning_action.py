@@ -1,8 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import agenda
+
 PENDING_STATES = ("planned", "to_confirm", "confirmed", "error", "to_post")
 EXECUTED_STATES = ("sent", "done")
+# What a user may change on an action; once executed, none of it changes.
+HISTORY_LOCKED_FIELDS = {"date", "collector_id", "outcome", "promise_date"}
 
 
 class DsoDunningAction(models.Model):
@@ -104,6 +108,23 @@ class DsoDunningAction(models.Model):
     promise_date = fields.Date(
         string="Promised Payment Date", help="Automatic steps wait until this date."
     )
+    agenda_color = fields.Selection(
+        [
+            (agenda.RED, "To do now"),
+            (agenda.BLUE, "Future"),
+            (agenda.GREEN, "Confirmed"),
+            (agenda.WHITE, "Future, not confirmed"),
+            (agenda.YELLOW, "Error"),
+            (agenda.GREY, "History"),
+        ],
+        string="Agenda Colour",
+        compute="_compute_agenda_color",
+        help="Depends on today's date, hence computed when read.",
+    )
+    color = fields.Integer(string="Colour Index", compute="_compute_agenda_color")
+    reschedule_note = fields.Char(
+        string="Reschedule Reason", readonly=True, copy=False, tracking=True
+    )
 
     _unique_step_date = models.Constraint(
         "UNIQUE(company_id, partner_id, step_id, date)",
@@ -125,6 +146,16 @@ class DsoDunningAction(models.Model):
         for action in self:
             action.line_count = len(action.line_ids)
 
+    @api.depends("mode", "state", "date")
+    @api.depends_context("tz")
+    def _compute_agenda_color(self):
+        today = fields.Date.context_today(self)
+        for action in self:
+            action.agenda_color = agenda.agenda_color(
+                action.mode, action.state, action.date or today, today
+            )
+            action.color = agenda.KANBAN_COLORS[action.agenda_color]
+
     @api.ondelete(at_uninstall=False)
     def _unlink_except_executed(self):
         if any(action.state in EXECUTED_STATES for action in self):
@@ -142,8 +173,20 @@ class DsoDunningAction(models.Model):
         return actions
 
     def write(self, vals):
-        if "date" in vals and any(a.state in EXECUTED_STATES for a in self):
-            raise UserError(self.env._("An executed dunning action keeps its date: it is history."))
+        locked = HISTORY_LOCKED_FIELDS.intersection(vals)
+        executed = self.filtered(lambda a: a.state in EXECUTED_STATES) if locked else self.browse()
+        if executed and ("date" in locked or not self.env.su):
+            raise UserError(
+                self.env._(
+                    "“%(action)s” was already executed: it is history and cannot be changed "
+                    "(%(fields)s). Plan a new action instead.",
+                    action=executed[0].display_name,
+                    fields=", ".join(
+                        self._fields[name].get_description(self.env)["string"]
+                        for name in sorted(locked)
+                    ),
+                )
+            )
         result = super().write(vals)
         if vals.get("state") in PENDING_STATES:
             self._schedule_collector_activities()
@@ -207,6 +250,60 @@ class DsoDunningAction(models.Model):
         self._cancel("user")
         self.activity_ids.unlink()
         return True
+
+    def action_open_reschedule(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reschedule"),
+            "res_model": "dso.dunning.action.reschedule",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_action_ids": [fields.Command.set(self.ids)]},
+        }
+
+    def action_edit_before_sending(self):
+        """Open the composer prefilled from the step's template, for the customer."""
+        self.ensure_one()
+        if self.state not in PENDING_STATES or not self.channel_email:
+            raise UserError(self.env._("Only a pending email action can be edited before sending."))
+        contact = self.partner_id.dunning_contact_id
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Edit before sending"),
+            "res_model": "mail.compose.message",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_model": "dso.dunning.action",
+                "default_res_ids": self.ids,
+                "default_composition_mode": "comment",
+                "default_template_id": self.step_id.mail_template_id.id,
+                "default_partner_ids": contact.ids,
+                "dunning_manual_send": True,
+            },
+        }
+
+    def _message_post_after_hook(self, message, msg_vals):
+        """An email sent from "Edit before sending" executes the action."""
+        result = super()._message_post_after_hook(message, msg_vals)
+        if (
+            self.env.context.get("dunning_manual_send")
+            and message.message_type == "comment"
+            and message.partner_ids
+        ):
+            for action in self.filtered(lambda a: a.state in PENDING_STATES):
+                action.write(
+                    {
+                        "state": "sent",
+                        "message_id": message.id,
+                        "email_done": True,
+                        "sent_to": ", ".join(message.partner_ids.mapped("email_formatted")),
+                        "error_message": False,
+                        "executed_date": fields.Datetime.now(),
+                        "executed_by_id": self.env.uid,
+                    }
+                )
+        return result
 
     def action_done(self):
         """Record a manual action as done with its outcome (calls, tasks)."""

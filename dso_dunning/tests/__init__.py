@@ -7,3 +7,6 @@ from . import test_planning_rules
 from . import test_scenario
 from . import test_sending
 from . import test_smtp_e2e
+from . import test_agenda
+from . import test_agenda_tour
+from . import test_export

@@ -12,7 +12,7 @@ class TestSecurity(DunningUsersMixin, TransactionCase):
         cls.menu_root = cls.env.ref("dso_dunning.dso_dunning_menu_root")
         cls.menu_customers = cls.env.ref("dso_dunning.dso_dunning_menu_customers")
         cls.menu_settings = cls.env.ref("dso_dunning.dso_dunning_menu_settings")
-        cls.menu_actions = cls.env.ref("dso_dunning.dso_dunning_menu_actions")
+        cls.menu_actions = cls.env.ref("dso_dunning.dso_dunning_menu_agenda_manual")
         cls.menu_scenarios = cls.env.ref("dso_dunning.dso_dunning_menu_scenarios")
 
     def _visible_menus(self, user):

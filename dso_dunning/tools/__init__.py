@@ -1,2 +1,3 @@
 from . import planning
 from . import sending
+from . import agenda

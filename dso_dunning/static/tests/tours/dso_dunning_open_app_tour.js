@@ -6,8 +6,8 @@ registry.category("web_tour.tours").add("dso_dunning_open_app", {
     steps: () => [
         ...stepUtils.goToAppSteps("dso_dunning.dso_dunning_menu_root", "Open the Dunning app"),
         {
-            content: "The app opens on the pending dunning actions",
-            trigger: ".o_breadcrumb:contains(Dunning Actions)",
+            content: "The app opens on the agenda's manual actions",
+            trigger: ".o_breadcrumb:contains(Manual Actions)",
         },
         {
             content: "The planned action of the overdue customer is listed",

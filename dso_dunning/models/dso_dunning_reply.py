@@ -1,0 +1,146 @@
+from odoo import api, fields, models
+
+from .dso_dunning_action import PENDING_STATES
+
+
+class DsoDunningReply(models.Model):
+    """One customer reply to a dunning email, or one internal comment on an action.
+
+    Created when the message reaches the chatter (see mail_message.py); the
+    message itself stays in the chatter, this record only tracks whether a
+    collector has read and qualified it.
+    """
+
+    _name = "dso.dunning.reply"
+    _description = "Dunning Reply or Comment"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    message_id = fields.Many2one(
+        "mail.message", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    kind = fields.Selection(
+        [("reply", "Customer reply"), ("comment", "Internal comment")],
+        required=True,
+        readonly=True,
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", required=True, index=True, readonly=True
+    )
+    action_id = fields.Many2one(
+        "dso.dunning.action", string="Dunning Action", index=True, ondelete="set null"
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    collector_id = fields.Many2one("res.users", index=True, readonly=True)
+    date = fields.Datetime(related="message_id.date", store=True)
+    author_id = fields.Many2one(related="message_id.author_id", string="Author")
+    subject = fields.Char(related="message_id.subject")
+    body = fields.Html(related="message_id.body")
+    state = fields.Selection(
+        [("new", "To read"), ("validated", "Validated")],
+        required=True,
+        default="new",
+        index=True,
+    )
+    qualification = fields.Selection(
+        [
+            ("promise", "Promise to pay"),
+            ("dispute", "Dispute"),
+            ("contact", "Contact change"),
+            ("other", "Other"),
+        ]
+    )
+    promise_date = fields.Date(
+        string="Promised Payment Date", help="Automatic steps wait until this date."
+    )
+
+    @api.model
+    def _capture(self, messages):
+        """Track the replies and comments among ``messages`` (any model)."""
+        reminder = self.env.ref("dso_dunning.mt_dunning_reminder", raise_if_not_found=False)
+        note = self.env.ref("mail.mt_note")
+        vals_list = []
+        for message in messages:
+            action = self.env["dso.dunning.action"]
+            if message.model == "dso.dunning.action" and message.res_id:
+                action = action.browse(message.res_id).exists()
+                if message.message_type == "email":
+                    kind = "reply"
+                elif message.message_type == "comment" and message.subtype_id == note:
+                    kind = "comment"
+                else:
+                    continue
+                partner = action.partner_id
+            elif (
+                message.model == "res.partner"
+                and message.message_type == "email"
+                and reminder
+                and message.parent_id.subtype_id == reminder
+            ):
+                kind = "reply"
+                partner = self.env["res.partner"].browse(message.res_id).commercial_partner_id
+                action = action.search([("message_id", "=", message.parent_id.id)], limit=1)
+            else:
+                continue
+            if not partner:
+                continue
+            company = action.company_id or partner.company_id or self.env.company
+            vals_list.append(
+                {
+                    "message_id": message.id,
+                    "kind": kind,
+                    "partner_id": partner.id,
+                    "action_id": action.id,
+                    "company_id": company.id,
+                    "collector_id": (action.collector_id or partner._dunning_collector(company)).id,
+                }
+            )
+        return self.create(vals_list)
+
+    def action_validate(self):
+        self.write({"state": "validated"})
+        return True
+
+    def action_open_qualify(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Qualify"),
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(self.env.ref("dso_dunning.dso_dunning_reply_view_form_qualify").id, "form")],
+            "target": "new",
+        }
+
+    def action_apply_qualification(self):
+        """A promise or a dispute pauses the customer's automatic steps.
+
+        The block is dunning data the collector owns, even without the right
+        to edit contacts: hence sudo.
+        """
+        for reply in self:
+            if reply.qualification == "promise":
+                reply.partner_id.sudo().write(
+                    {"dunning_block_reason": "promise", "dunning_block_until": reply.promise_date}
+                )
+            elif reply.qualification == "dispute":
+                reply.partner_id.sudo().write(
+                    {"dunning_block_reason": "dispute", "dunning_block_until": False}
+                )
+            if reply.qualification and reply.action_id.state in PENDING_STATES:
+                reply.action_id.message_post(
+                    body=self.env._(
+                        "Reply qualified: %(qualification)s",
+                        qualification=dict(
+                            self._fields["qualification"]._description_selection(self.env)
+                        )[reply.qualification],
+                    )
+                )
+        self.write({"state": "validated"})
+        return {"type": "ir.actions.act_window_close"}
+
+    def action_delete(self):
+        """Drop from the list; the message stays in the chatter."""
+        self.unlink()
+        return True

@@ -1,0 +1,165 @@
+import { registry } from "@web/core/registry";
+import { stepUtils } from "@web_tour/tour_utils";
+
+const row = (name) => `.o_list_view .o_data_row:contains(${name})`;
+const selector = (name) => `${row(name)} td.o_list_record_selector input[type=checkbox]`;
+
+registry.category("web_tour.tours").add("dso_dunning_agenda", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("dso_dunning.dso_dunning_menu_root", "Open the Dunning app"),
+        {
+            content: "The collector lands on the manual actions, pre-filtered on their own",
+            trigger: ".o_breadcrumb:contains(Manual Actions)",
+        },
+        {
+            trigger: ".o_searchview .o_facet_value:contains(My Actions)",
+        },
+        {
+            content: "Late call in red",
+            trigger: `${row("Tour Late Call")}.text-danger`,
+        },
+        {
+            content: "Future call in blue",
+            trigger: `${row("Tour Future Call")}.text-info`,
+        },
+        {
+            content: "Another collector's call is not listed",
+            trigger: `.o_list_view:not(:has(.o_data_row:contains(Other Collector Call)))`,
+        },
+        {
+            content: "Counters: 2 scheduled, 1 to do",
+            trigger: ".o_dunning_counter_scheduled:contains(2 scheduled)",
+        },
+        {
+            trigger: ".o_dunning_counter_todo:contains(1 to do)",
+        },
+        {
+            content: "Select the future call to reschedule it inline",
+            trigger: selector("Tour Future Call"),
+            run: "click",
+        },
+        {
+            trigger: `${row("Tour Future Call")} .o_data_cell[name=date]`,
+            run: "click",
+        },
+        {
+            trigger: `${row("Tour Future Call")} .o_field_widget[name=date] input`,
+            run: "edit 12/31/2026",
+        },
+        {
+            trigger: ".o_list_button_save",
+            run: "click",
+        },
+        {
+            content: "The call is rescheduled",
+            trigger: `${row("Tour Future Call")}:contains(Dec 31):not(.o_selected_row)`,
+        },
+        {
+            content: "Go to the automatic actions tab",
+            trigger: ".o_dunning_tab_automatic",
+            run: "click",
+        },
+        {
+            trigger: ".o_breadcrumb:contains(Automatic Actions)",
+        },
+        {
+            content: "Counters of the automatic tab: 5 scheduled, 3 to do",
+            trigger: ".o_dunning_counter_scheduled:contains(5 scheduled)",
+        },
+        {
+            trigger: ".o_dunning_counter_todo:contains(3 to do)",
+        },
+        {
+            content: "Confirmed in green",
+            trigger: `${row("Tour Confirmed")}.text-success`,
+        },
+        {
+            content: "Future and not confirmed: no colour",
+            trigger: `${row("Tour Future Auto")}:not(.text-danger):not(.text-success):not(.text-warning)`,
+        },
+        {
+            content: "Error in yellow",
+            trigger: `${row("Tour Error Customer")}.text-warning`,
+        },
+        {
+            content: "Late and not confirmed in red",
+            trigger: `${row("Tour Confirm A")}.text-danger`,
+        },
+        {
+            content: "Select the two actions to confirm",
+            trigger: selector("Tour Confirm A"),
+            run: "click",
+        },
+        {
+            trigger: selector("Tour Confirm B"),
+            run: "click",
+        },
+        {
+            content: "Confirm both at once",
+            trigger: ".o_control_panel_actions button[name=action_confirm]",
+            run: "click",
+        },
+        {
+            content: "Both are confirmed: green",
+            trigger: `${row("Tour Confirm A")}.text-success`,
+        },
+        {
+            trigger: `${row("Tour Confirm B")}.text-success`,
+        },
+        {
+            content: "Open the action in error",
+            trigger: `${row("Tour Error Customer")} .o_data_cell[name=partner_id]`,
+            run: "click",
+        },
+        {
+            content: "It explains why it was not sent",
+            trigger: ".o_form_view .o_dunning_error_message:contains(No email address on the collection contact)",
+        },
+        {
+            content: "Back to the list",
+            trigger: ".o_breadcrumb .o_back_button a, .o_breadcrumb li.breadcrumb-item a",
+            run: "click",
+        },
+        {
+            content: "Filter on a customer",
+            trigger: ".o_searchview_input",
+            run: "edit Tour Sent",
+        },
+        {
+            trigger: ".o_searchview_autocomplete .o-dropdown-item:contains(Customer)",
+            run: "click",
+        },
+        {
+            trigger: ".o_searchview .o_facet_value:contains(Tour Sent)",
+        },
+        {
+            content: "Go to the history tab",
+            trigger: ".o_dunning_tab_history",
+            run: "click",
+        },
+        {
+            trigger: ".o_breadcrumb:contains(History)",
+        },
+        {
+            content: "The customer filter is still applied",
+            trigger: ".o_searchview .o_facet_value:contains(Tour Sent)",
+        },
+        {
+            trigger: ".o_searchview .o_facet_value:contains(My Actions)",
+        },
+        {
+            content: "The sent action is in the history",
+            trigger: row("Tour Sent Customer"),
+        },
+        {
+            content: "Export the filtered history",
+            trigger: ".o_dunning_export_xlsx",
+            run: "click",
+        },
+        {
+            content: "No error dialog after the export",
+            trigger: ".o_list_view:not(:has(.o_error_dialog))",
+        },
+    ],
+});

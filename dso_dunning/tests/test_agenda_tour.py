@@ -1,0 +1,101 @@
+import datetime
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+
+from .common import DunningUsersMixin
+
+
+@tagged("post_install", "-at_install")
+class TestAgendaTour(DunningUsersMixin, HttpCase):
+    """A collector works the agenda in a real browser."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_dunning_users()
+        cls.env.ref("base.user_admin").tour_enabled = False
+        company = cls.env.company
+        cls.env["dso.dunning.demo"]._ensure_chart(company)
+        template = cls.env.ref("dso_dunning.mail_template_dunning_first")
+        scenario = cls.env["dso.dunning.scenario"].create(
+            {
+                "name": "Agenda tour",
+                "company_id": company.id,
+                "step_ids": [
+                    Command.create(
+                        {
+                            "name": "Call",
+                            "sequence": 30,
+                            "offset_days": 20,
+                            "channel_call": True,
+                            "mode": "manual",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Confirm email",
+                            "sequence": 20,
+                            "offset_days": 10,
+                            "channel_email": True,
+                            "mail_template_id": template.id,
+                            "mode": "to_confirm",
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Auto email",
+                            "sequence": 10,
+                            "offset_days": 5,
+                            "channel_email": True,
+                            "mail_template_id": template.id,
+                            "mode": "automatic",
+                        }
+                    ),
+                ],
+            }
+        )
+        steps = {step.name: step for step in scenario.step_ids}
+        call, confirm, auto = steps["Call"], steps["Confirm email"], steps["Auto email"]
+        today = fields.Date.context_today(cls.env.user)
+        day = datetime.timedelta(days=1)
+        collector, other = cls.user_collector, cls.user_manager
+        specs = [
+            ("Tour Late Call", call, "planned", today - 2 * day, collector),
+            ("Tour Future Call", call, "planned", today + 5 * day, collector),
+            ("Other Collector Call", call, "planned", today - day, other),
+            ("Tour Confirm A", confirm, "to_confirm", today - day, collector),
+            ("Tour Confirm B", confirm, "to_confirm", today, collector),
+            ("Tour Confirmed", confirm, "confirmed", today + 3 * day, collector),
+            ("Tour Future Auto", auto, "planned", today + 4 * day, collector),
+            ("Tour Error Customer", auto, "error", today - day, collector),
+            ("Tour Sent Customer", auto, "sent", today - 3 * day, collector),
+        ]
+        cls.actions = {}
+        for name, step, state, date, user in specs:
+            partner = cls.env["res.partner"].create({"name": name, "is_company": True})
+            cls.actions[name] = cls.env["dso.dunning.action"].create(
+                {
+                    "company_id": company.id,
+                    "partner_id": partner.id,
+                    "scenario_id": scenario.id,
+                    "step_id": step.id,
+                    "date": date,
+                    "state": state,
+                    "collector_id": user.id,
+                    "amount_due": 100.0,
+                    "error_message": "No email address on the collection contact "
+                    f"{name}: add one on the customer card, then retry."
+                    if state == "error"
+                    else False,
+                    "executed_date": fields.Datetime.now() if state == "sent" else False,
+                }
+            )
+
+    def test_collector_works_the_agenda(self):
+        self.start_tour("/odoo", "dso_dunning_agenda", login="dso_collector")
+        self.assertEqual(self.actions["Tour Future Call"].date, datetime.date(2026, 12, 31))
+        self.assertEqual(
+            {self.actions[name].state for name in ("Tour Confirm A", "Tour Confirm B")},
+            {"confirmed"},
+        )

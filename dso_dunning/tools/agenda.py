@@ -1,0 +1,45 @@
+"""Agenda rules: which colour an action shows, which tab it belongs to.
+
+Plain functions on plain values, so the colour code of the seeds can be
+tested without records and reused by list decorations, kanban cards and
+exports alike.
+"""
+
+PENDING = frozenset(("planned", "to_confirm", "confirmed", "error", "to_post"))
+EXECUTED = frozenset(("sent", "done"))
+
+RED = "red"
+BLUE = "blue"
+GREEN = "green"
+WHITE = "white"
+YELLOW = "yellow"
+GREY = "grey"
+
+# Index in the kanban colour picker (web ColorList) for each agenda colour.
+KANBAN_COLORS = {RED: 1, YELLOW: 3, BLUE: 4, GREEN: 10, WHITE: 0, GREY: 0}
+
+
+def agenda_color(mode, state, date, today):
+    """Colour of an action in the agenda.
+
+    Manual actions: red when due today or late, blue when in the future.
+    Automatic actions: yellow in error, green once confirmed, red when late
+    and not confirmed, white when in the future and not confirmed. Executed
+    and cancelled actions are history: grey.
+    """
+    if state not in PENDING:
+        return GREY
+    if state == "error":
+        return YELLOW
+    if mode == "manual":
+        return RED if date <= today else BLUE
+    if state in ("confirmed", "to_post"):
+        return GREEN
+    return RED if date <= today else WHITE
+
+
+def agenda_tab(mode, state):
+    """Tab of the agenda that lists the action: manual, automatic or history."""
+    if state not in PENDING:
+        return "history"
+    return "manual" if mode == "manual" else "automatic"

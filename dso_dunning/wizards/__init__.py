@@ -1,0 +1,1 @@
+from . import dso_dunning_action_reschedule

@@ -1,0 +1,56 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..models.dso_dunning_action import PENDING_STATES
+
+
+class DsoDunningActionReschedule(models.TransientModel):
+    """Move one or several pending actions to a new date, with a reason."""
+
+    _name = "dso.dunning.action.reschedule"
+    _description = "Reschedule Dunning Actions"
+
+    action_ids = fields.Many2many("dso.dunning.action", string="Actions", required=True)
+    date = fields.Date(string="New Date", required=True, default=fields.Date.context_today)
+    reason = fields.Char(help="Kept in the action's history.")
+    action_count = fields.Integer(compute="_compute_action_count")
+
+    @api.depends("action_ids")
+    def _compute_action_count(self):
+        for wizard in self:
+            wizard.action_count = len(wizard.action_ids)
+
+    @api.model
+    def default_get(self, fields_list):
+        values = super().default_get(fields_list)
+        context = self.env.context
+        if (
+            "action_ids" in fields_list
+            and not values.get("action_ids")
+            and context.get("active_model") == "dso.dunning.action"
+        ):
+            values["action_ids"] = [fields.Command.set(context.get("active_ids", []))]
+        return values
+
+    def action_apply(self):
+        self.ensure_one()
+        pending = self.action_ids.filtered(lambda a: a.state in PENDING_STATES)
+        if not pending:
+            raise UserError(
+                self.env._(
+                    "None of these actions is pending: executed and cancelled actions keep "
+                    "their date."
+                )
+            )
+        for action in pending:
+            old = action.date
+            action.write({"date": self.date, "reschedule_note": self.reason or False})
+            action.message_post(
+                body=self.env._(
+                    "Rescheduled from %(old)s to %(new)s. %(reason)s",
+                    old=old,
+                    new=self.date,
+                    reason=self.reason or "",
+                )
+            )
+        return {"type": "ir.actions.act_window_close"}

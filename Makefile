@@ -11,6 +11,8 @@ help:
 	@echo "make test    lint + strict test run (TEST_TAGS=/dso_dunning:TestClass for one class)"
 	@echo "make lint    ruff, pylint-odoo, oca-checks-odoo-module"
 	@echo "make i18n    regenerate the .pot and merge it into fr.po"
+	@echo "make bench-data SIZE=S|M|L   benchmark database (S 1k, M 20k, L 100k customers)"
+	@echo "make bench SIZE=S|M|L        benchmark vs OCA credit control and SQL (not in CI)"
 
 setup:
 	@scripts/setup.sh
@@ -27,3 +29,12 @@ test: setup lint
 .PHONY: i18n
 i18n: setup
 	@scripts/i18n.sh
+
+# Benchmarks (not part of CI): see bench/ and docs/benchmarks/.
+SIZE ?= S
+.PHONY: bench-data bench
+bench-data: setup
+	@source scripts/env.sh && "$$VENV/bin/python" bench/generate.py --size $(SIZE)
+
+bench: setup
+	@source scripts/env.sh && "$$VENV/bin/python" bench/run.py --size $(SIZE)

@@ -196,18 +196,25 @@ class DsoDunningAction(models.Model):
         return result
 
     def _schedule_collector_activities(self):
-        """Manual steps become an activity (call or to-do) for the collector."""
-        for action in self.filtered(lambda a: a.mode == "manual" and a.state in PENDING_STATES):
-            if action.activity_ids:
-                continue
-            action.activity_schedule(
+        """Manual steps become an activity (call or to-do) for the collector.
+
+        Scheduled per step, date and collector, so that planning many
+        customers creates their activities in a few batches.
+        """
+        todo = self.filtered(
+            lambda a: a.mode == "manual" and a.state in PENDING_STATES and not a.activity_ids
+        )
+        for (step, date, collector), actions in todo.grouped(
+            lambda a: (a.step_id, a.date, a.collector_id)
+        ).items():
+            actions.activity_schedule(
                 "mail.mail_activity_data_call"
-                if action.channel_call
+                if step.channel_call
                 else "mail.mail_activity_data_todo",
-                date_deadline=action.date,
-                summary=action.step_id.name,
-                note=action.step_id.help_text or "",
-                user_id=action.collector_id.id or self.env.uid,
+                date_deadline=date,
+                summary=step.name,
+                note=step.help_text or "",
+                user_id=collector.id or self.env.uid,
             )
 
     def _is_executable(self):

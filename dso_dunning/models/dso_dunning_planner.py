@@ -1,4 +1,5 @@
 import datetime
+import json
 import logging
 
 from odoo import api, fields, models
@@ -153,31 +154,70 @@ class DsoDunningPlanner(models.AbstractModel):
         stale = Partner.search([("dunning_total_due", "!=", 0), *scope]) | actions.partner_id
         stale = stale.filtered(lambda p: p.id not in by_partner)
         empty = planning.customer_figures([], 0.0, today)
-        self._write_figures(
-            company, {p.id: {**empty, **self._action_figures(p, company)} for p in stale}
-        )
+        action_figures = self._action_figures(company, stale.ids)
+        self._write_figures(company, {p.id: {**empty, **action_figures[p.id]} for p in stale})
 
     def _plan_batch(self, company, partners, by_partner, today, stats):
+        """Plan ``partners`` with a number of queries that does not grow with them.
+
+        Everything the rules need is read for the whole batch (customers'
+        settings, their actions, cancelled actions to reopen); the decisions
+        are taken customer by customer in Python and the new actions are
+        created in one ``create()``. When anything fails the batch is rolled
+        back and planned again customer by customer, each in its own
+        savepoint, so that one broken customer never stops the others.
+        """
         existing = self._actions_by_customer(company, partners, by_partner)
-        figures = {}
-        for partner in partners:
-            try:
-                with self.env.cr.savepoint():
+        counts = dict.fromkeys(stats, 0)
+        try:
+            with self.env.cr.savepoint():
+                to_create = []
+                for partner in partners:
                     self._plan_partner(
-                        company, partner, by_partner[partner.id], existing, today, stats
+                        company, partner, by_partner[partner.id], existing, today, counts, to_create
                     )
-            except Exception:
-                _logger.exception("dunning planning failed for customer %s", partner.id)
-                stats["failed"] += 1
-                continue
+                self._create_actions(company, partners, to_create)
+            planned = partners
+        except Exception:
+            _logger.info(
+                "dunning planning: batch failed, planning its customers one by one", exc_info=True
+            )
+            counts = dict.fromkeys(stats, 0)
+            planned = self._plan_one_by_one(company, partners, by_partner, existing, today, counts)
+        for key, value in counts.items():
+            stats[key] += value
+        action_figures = self._action_figures(company, planned.ids)
+        figures = {}
+        for partner in planned:
             items = [i for rows in by_partner[partner.id] for i in self._row_items(rows)]
             figures[partner.id] = {
                 **planning.customer_figures(items, by_partner[partner.id][0]["balance"], today),
-                **self._action_figures(partner, company),
+                **action_figures[partner.id],
                 "dunning_skip_reason": self._skip_reason(company, partner, by_partner, today),
                 "dunning_planned_on": today,
             }
         self._write_figures(company, figures)
+
+    def _plan_one_by_one(self, company, partners, by_partner, existing, today, stats):
+        """Plan each customer in its own savepoint; return those planned."""
+        planned = partners.browse()
+        for partner in partners:
+            counts = dict.fromkeys(stats, 0)
+            try:
+                with self.env.cr.savepoint():
+                    to_create = []
+                    self._plan_partner(
+                        company, partner, by_partner[partner.id], existing, today, counts, to_create
+                    )
+                    self._create_actions(company, partner, to_create)
+            except Exception:
+                _logger.exception("dunning planning failed for customer %s", partner.id)
+                stats["failed"] += 1
+                continue
+            for key, value in counts.items():
+                stats[key] += value
+            planned |= partner
+        return planned
 
     def _row_items(self, row):
         return planning.collect_items([row], None).get(row["override_id"] or None, [])
@@ -227,7 +267,9 @@ class DsoDunningPlanner(models.AbstractModel):
             return self.env._("No dunning scenario")
         return False
 
-    def _plan_partner(self, company, partner, rows, existing, today, stats):
+    def _plan_partner(self, company, partner, rows, existing, today, stats, to_create):
+        """Decide for one customer: refresh or cancel its actions in place, and
+        append the values of the actions to create to ``to_create``."""
         skip = self._skip_reason(company, partner, {partner.id: rows}, today)
         default = partner._dunning_scenario(company)
         items = planning.collect_items(rows, default.id)
@@ -241,7 +283,7 @@ class DsoDunningPlanner(models.AbstractModel):
                 live.add(scenario.id)
                 actions = existing.get((partner.id, scenario.id), [])
                 self._plan_scenario(
-                    company, partner, scenario, items[scenario.id], actions, today, stats
+                    company, partner, scenario, items[scenario.id], actions, today, stats, to_create
                 )
         else:
             stats["skipped"] += 1
@@ -253,7 +295,7 @@ class DsoDunningPlanner(models.AbstractModel):
                 action._cancel("credit" if skip else "paid")
             stats["cancelled"] += len(pending)
 
-    def _plan_scenario(self, company, partner, scenario, items, actions, today, stats):
+    def _plan_scenario(self, company, partner, scenario, items, actions, today, stats, to_create):
         """Create, refresh or escalate the one pending action of this scenario."""
         rules = scenario.step_ids._to_rules()
         reference = planning.reference_date(items)
@@ -310,7 +352,9 @@ class DsoDunningPlanner(models.AbstractModel):
             pending.flush_recordset(["state", "cancel_reason"])
             stats["cancelled"] += 1
         if decision:
-            self._create_action(company, partner, scenario, decision, items, today)
+            to_create.append(
+                self._prepare_action_vals(company, partner, scenario, decision, items, today)
+            )
             stats["created"] += 1
 
     def _line_commands(self, covered, date):
@@ -347,10 +391,10 @@ class DsoDunningPlanner(models.AbstractModel):
             )
         return True
 
-    def _create_action(self, company, partner, scenario, decision, items, today):
+    def _prepare_action_vals(self, company, partner, scenario, decision, items, today):
         step = self.env["dso.dunning.step"].browse(decision.step.id)
         covered = planning.covered_items(items, step.offset_days, decision.date)
-        vals = {
+        return {
             "company_id": company.id,
             "partner_id": partner.id,
             "scenario_id": scenario.id,
@@ -363,46 +407,187 @@ class DsoDunningPlanner(models.AbstractModel):
             "line_ids": [fields.Command.clear(), *self._line_commands(covered, decision.date)],
             **planning.action_amounts(covered, today),
         }
-        Action = self.env["dso.dunning.action"].sudo()
-        # A cancelled action with the same key (paid, then late again the
-        # same day) is reopened rather than duplicated.
-        same_key = Action.search(
+
+    def _create_actions(self, company, partners, vals_list):
+        """Create the planned actions of ``partners`` in one go.
+
+        A cancelled action with the same key (paid, then late again the same
+        day) is reopened rather than duplicated. The planner logs no creation
+        message and notifies no collector by email: the actions and their
+        activities are the collectors' agenda, planned by the hundred.
+        """
+        if not vals_list:
+            return self.env["dso.dunning.action"]
+        # Pending actions cancelled above are written before the INSERT
+        # checks the one-pending index.
+        self.env["dso.dunning.action"].flush_model(["state", "cancel_reason"])
+        Action = (
+            self.env["dso.dunning.action"]
+            .sudo()
+            .with_context(
+                mail_create_nolog=True,
+                mail_create_nosubscribe=True,
+                mail_activity_quick_update=True,
+            )
+        )
+        same_day = Action.search(
             [
                 ("company_id", "=", company.id),
-                ("partner_id", "=", partner.id),
-                ("step_id", "=", step.id),
-                ("date", "=", decision.date),
-            ],
-            limit=1,
+                ("partner_id", "in", partners.ids),
+                ("date", ">=", min(vals["date"] for vals in vals_list)),
+            ]
         )
-        if same_key:
-            same_key.write(vals)
-            return same_key
-        return Action.create(vals)
+        by_key = {(a.partner_id.id, a.step_id.id, a.date): a for a in same_day}
+        new, new_items = [], []
+        for vals in vals_list:
+            same_key = by_key.get((vals["partner_id"], vals["step_id"], vals["date"]))
+            if same_key:
+                same_key.write(vals)
+                continue
+            vals = dict(vals)
+            commands = vals.pop("line_ids")
+            new.append(vals)
+            new_items.append([cmd[2] for cmd in commands if cmd[0] == fields.Command.CREATE])
+        actions = Action.create(new)
+        self._insert_action_lines(actions, new_items)
+        return actions
+
+    def _insert_action_lines(self, actions, items_per_action):
+        """Insert the items of new ``actions`` in one query.
+
+        Several thousand rows per batch: through the ORM, one2many commands
+        cost more than everything else the planner does. The rows are plain
+        values (no default, no compute but the stored ``company_id``).
+        """
+        rows = [
+            {**item, "action_id": action.id, "company_id": action.company_id.id}
+            for action, items in zip(actions, items_per_action, strict=True)
+            for item in items
+        ]
+        if not rows:
+            return
+        self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO dso_dunning_action_line
+                       (action_id, company_id, move_line_id, move_id, date_maturity,
+                        days_overdue, amount_residual, amount_residual_currency, currency_id,
+                        create_uid, create_date, write_uid, write_date)
+                SELECT item.action_id, item.company_id, item.move_line_id, item.move_id,
+                       item.date_maturity, item.days_overdue, item.amount_residual,
+                       item.amount_residual_currency, item.currency_id,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM jsonb_to_recordset(%(rows)s::jsonb) AS item(
+                       action_id int, company_id int, move_line_id int, move_id int,
+                       date_maturity date, days_overdue int, amount_residual numeric,
+                       amount_residual_currency numeric, currency_id int)
+                """,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                rows=json.dumps(rows, default=str),
+            )
+        )
+        actions.invalidate_recordset(["line_ids"])
+        actions.modified(["line_ids"])
 
     # ------------------------------------------------------------------
     # Figures
     # ------------------------------------------------------------------
 
-    def _action_figures(self, partner, company):
-        Action = self.env["dso.dunning.action"].sudo()
-        base = [("company_id", "=", company.id), ("partner_id", "=", partner.id)]
-        last = Action.search(
-            base + [("state", "in", EXECUTED_STATES)], order="executed_date desc", limit=1
-        )
-        pending = Action.search(base + [("state", "in", PENDING_STATES)], order="date", limit=1)
-        return {
-            "dunning_step_id": (pending or last).step_id.id or False,
-            "dunning_last_date": last.executed_date.date() if last.executed_date else False,
-            "dunning_next_date": pending.date or False,
+    def _action_figures(self, company, partner_ids):
+        """Current step, last and next dunning dates of customers, in two queries.
+
+        The next action is the customer's earliest pending one, the last its
+        latest executed one; the step is the next action's, else the last's.
+        """
+        Action = self.env["dso.dunning.action"]
+        Action.flush_model(["company_id", "partner_id", "state", "step_id", "date"])
+        Action.flush_model(["executed_date"])
+        figures = {
+            partner_id: {
+                "dunning_step_id": False,
+                "dunning_last_date": False,
+                "dunning_next_date": False,
+            }
+            for partner_id in partner_ids
         }
+        if not partner_ids:
+            return figures
+        where = SQL("company_id = %s AND partner_id IN %s", company.id, tuple(partner_ids))
+        last = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (partner_id) partner_id, step_id, executed_date
+                  FROM dso_dunning_action
+                 WHERE %(where)s AND state IN %(states)s
+              ORDER BY partner_id, executed_date DESC NULLS LAST, id DESC
+                """,
+                where=where,
+                states=tuple(EXECUTED_STATES),
+            )
+        )
+        for partner_id, step_id, executed_date in last:
+            figures[partner_id].update(
+                dunning_step_id=step_id,
+                dunning_last_date=executed_date.date() if executed_date else False,
+            )
+        pending = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (partner_id) partner_id, step_id, date
+                  FROM dso_dunning_action
+                 WHERE %(where)s AND state IN %(states)s
+              ORDER BY partner_id, date, id
+                """,
+                where=where,
+                states=tuple(PENDING_STATES),
+            )
+        )
+        for partner_id, step_id, date in pending:
+            figures[partner_id].update(dunning_step_id=step_id, dunning_next_date=date)
+        return figures
 
     def _write_figures(self, company, figures_by_partner):
-        """Store customers' figures for ``company`` (company-dependent fields)."""
+        """Store customers' figures for ``company``, one UPDATE per batch.
+
+        The figures are company-dependent: a jsonb column with one key per
+        company. Only ``company``'s key is set, and an empty figure (0,
+        False) removes it, as the ORM does. SQL rather than ``write()``: the
+        values differ per customer, and res.partner's write overrides (address
+        and user sync) would run customer by customer for read-only figures.
+        """
         Partner = self.env["res.partner"].sudo().with_company(company)
-        by_values = {}
+        by_fields = {}
         for partner_id, figures in figures_by_partner.items():
-            key = tuple(sorted((k, v or False) for k, v in figures.items()))
-            by_values.setdefault(key, []).append(partner_id)
-        for key, ids in by_values.items():
-            Partner.browse(ids).write(dict(key))
+            by_fields.setdefault(tuple(sorted(figures)), {})[partner_id] = {
+                name: value.isoformat() if isinstance(value, datetime.date) else value or None
+                for name, value in figures.items()
+            }
+        for fnames, values in by_fields.items():
+            partners = Partner.browse(values)
+            partners.modified(fnames, before=True)
+            Partner.flush_model(fnames)
+            self.env.execute_query(
+                SQL(
+                    """
+                    UPDATE res_partner
+                       SET %(assignments)s
+                      FROM jsonb_each(%(values)s::jsonb) AS figures(partner_id, vals)
+                     WHERE res_partner.id = figures.partner_id::int
+                    """,
+                    assignments=SQL(", ").join(
+                        SQL(
+                            "%(column)s = jsonb_strip_nulls(COALESCE(res_partner.%(column)s,"
+                            " '{}'::jsonb)"
+                            " || jsonb_build_object(%(company)s, figures.vals->%(name)s))",
+                            column=SQL.identifier(name),
+                            company=str(company.id),
+                            name=name,
+                        )
+                        for name in fnames
+                    ),
+                    values=json.dumps(values),
+                )
+            )
+            partners.invalidate_recordset(fnames)
+            partners.modified(fnames)

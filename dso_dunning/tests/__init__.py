@@ -4,6 +4,7 @@ from . import test_i18n
 from . import test_security
 from . import test_planning
 from . import test_planning_rules
+from . import test_planning_scale
 from . import test_scenario
 from . import test_sending
 from . import test_smtp_e2e

@@ -1,0 +1,105 @@
+import datetime
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import DunningPlanningCase
+
+TODAY = datetime.date(2025, 6, 30)
+# Days past due, one per step of the test scenario: courtesy (not yet due),
+# first (email), second (call, an activity), third (task, an activity).
+AGES = (-3, 10, 20, 40)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time("2025-06-30 09:00:00")
+class TestPlanningScale(DunningPlanningCase):
+    """Planning costs a number of queries per batch of customers, not per customer.
+
+    A run over 500 customers issues about as many queries as a run over 50:
+    both fit in one batch. If a change makes the count grow with customers or
+    items, the cron no longer scales to tens of thousands of customers.
+    """
+
+    @classmethod
+    def _create_ledger(cls, prefix, count):
+        """``count`` customers at the four steps; every third one with three items."""
+        customers = cls.env["res.partner"].create(
+            [
+                {"name": f"{prefix} {i}", "is_company": True, "email": f"{prefix}{i}@example.com"}
+                for i in range(count)
+            ]
+        )
+        vals_list = []
+        for i, customer in enumerate(customers):
+            for extra in range(3 if i % 3 == 0 else 1):
+                due = TODAY - datetime.timedelta(days=AGES[i % len(AGES)] + extra)
+                vals_list.append(
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": customer.id,
+                        "invoice_date": min(due, TODAY),
+                        "invoice_date_due": due,
+                        "invoice_payment_term_id": False,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {"name": "Service", "quantity": 1, "price_unit": 100, "tax_ids": []}
+                            )
+                        ],
+                    }
+                )
+        cls.env["account.move"].create(vals_list).action_post()
+        return customers
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.warm_up = cls._create_ledger("Warm", 4)
+        cls.small = cls._create_ledger("Small", 50)
+        cls.large = cls._create_ledger("Large", 500)
+
+    def _plan_counting_queries(self, customers, force=False):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        stats = self._plan(partners=customers, force=force)
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before, stats
+
+    def test_query_count_does_not_grow_with_customers(self):
+        self._plan_counting_queries(self.warm_up)  # caches of the registry
+        small, small_stats = self._plan_counting_queries(self.small)
+        large, large_stats = self._plan_counting_queries(self.large)
+        self.assertEqual(small_stats["created"], 50)
+        self.assertEqual(large_stats["created"], 500)
+        # One batch each; only the ORM's own chunks (INSERT/UPDATE of 100
+        # rows at a time) add queries, about one per 100 rows of each kind.
+        self.assertLess(
+            large, 2 * small, f"50 customers: {small} queries, 500 customers: {large} queries"
+        )
+        actions = self.env["dso.dunning.action"].search([("partner_id", "in", self.large.ids)])
+        self.assertEqual(
+            set(actions.step_id.ids),
+            set((self.step_courtesy | self.step_first | self.step_second | self.step_third).ids),
+        )
+        manual = actions.filtered(lambda a: a.mode == "manual")
+        self.assertEqual(len(manual.activity_ids), len(manual), "one activity per manual action")
+        figures = self.large[3].with_company(self.company)
+        self.assertEqual(figures.dunning_overdue_amount, 300)
+        self.assertEqual(figures.dunning_step_id, self.step_third)
+        self.assertEqual(figures.dunning_planned_on, TODAY)
+
+    def test_second_run_refreshes_in_place(self):
+        self._plan(partners=self.small)
+        second, stats = self._plan_counting_queries(self.small, force=True)
+        self.assertEqual(stats["created"], 0)
+        self.assertEqual(stats["updated"], 50)
+        self.assertEqual(
+            self.env["dso.dunning.action"].search_count(
+                [("partner_id", "in", self.small.ids), ("state", "!=", "cancelled")]
+            ),
+            50,
+        )
+        self.assertLess(second, 100, "a run with nothing new costs a few queries per batch")

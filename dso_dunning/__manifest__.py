@@ -17,10 +17,13 @@
         "data/sms_template_data.xml",
         "data/dso_dunning_scenario_data.xml",
         "data/ir_cron_data.xml",
+        "data/dso_dunning_status_data.xml",
         "views/dso_dunning_scenario_views.xml",
         "views/dso_dunning_action_views.xml",
         "views/dso_dunning_agenda_views.xml",
         "views/dso_dunning_reply_views.xml",
+        "views/dso_dunning_status_views.xml",
+        "views/dso_dunning_alert_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
@@ -31,10 +34,12 @@
     ],
     "demo": [
         "demo/dso_dunning_demo.xml",
+        "demo/dso_dunning_alert_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
             "dso_dunning/static/src/agenda/*",
+            "dso_dunning/static/src/alert_squares/*",
         ],
         "web.assets_tests": [
             "dso_dunning/static/tests/tours/**/*",

@@ -16,3 +16,8 @@ from . import mail_notification
 from . import account_move
 from . import res_partner
 from . import dso_dunning_demo
+from . import dso_dunning_status
+from . import dso_dunning_alert_criteria
+from . import dso_dunning_alert
+from . import dso_dunning_alert_action
+from . import dso_dunning_alert_demo

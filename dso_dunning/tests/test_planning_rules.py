@@ -185,6 +185,7 @@ class TestItems(BaseCase):
                 "dunning_overdue_amount": 150,
                 "dunning_oldest_due_date": days(-12),
                 "dunning_days_overdue": 12,
+                "dunning_not_due_amount": 400,
             },
         )
 

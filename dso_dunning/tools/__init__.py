@@ -1,3 +1,5 @@
 from . import planning
 from . import sending
+from . import alert_domain
+from . import credit_insurance
 from . import agenda

@@ -265,4 +265,7 @@ def customer_figures(items, balance, today):
         "dunning_overdue_amount": sum(item.residual for item in overdue),
         "dunning_oldest_due_date": oldest,
         "dunning_days_overdue": (today - oldest).days if oldest else 0,
+        "dunning_not_due_amount": sum(
+            item.residual for item in debit_items(items) if item.maturity >= today
+        ),
     }

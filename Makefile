@@ -2,13 +2,15 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 export ODOO_SRC ?= /opt/odoo/19.0
+FAULT_TESTS ?= 1
 
 .PHONY: help setup run test lint
 
 help:
 	@echo "make setup   prepare Odoo source, .venv, PostgreSQL role, Chromium (idempotent)"
 	@echo "make run     Odoo with the demo database on http://127.0.0.1:8069 (admin/admin)"
-	@echo "make test    lint + strict test run (TEST_TAGS=/dso_dunning:TestClass for one class)"
+	@echo "make test    lint + strict test run, fault tests included (FAULT_TESTS=0 to skip them,"
+	@echo "             TEST_TAGS=/dso_dunning:TestClass for one class)"
 	@echo "make lint    ruff, pylint-odoo, oca-checks-odoo-module"
 	@echo "make i18n    regenerate the .pot and merge it into fr.po"
 	@echo "make bench-data SIZE=S|M|L   benchmark database (S 1k, M 20k, L 100k customers)"
@@ -24,7 +26,7 @@ lint: setup
 	@scripts/lint.sh
 
 test: setup lint
-	@source scripts/env.sh && "$$VENV/bin/python" scripts/run_tests.py
+	@source scripts/env.sh && FAULT_TESTS=$(FAULT_TESTS) "$$VENV/bin/python" scripts/run_tests.py
 
 .PHONY: i18n
 i18n: setup

@@ -162,6 +162,14 @@ def run_tests(db, tags):
     return returncode, summary, skipped, failures, logfile
 
 
+def run_faults(template):
+    """Process-level fault tests (scripts/fault_tests.py); skipped when TEST_TAGS narrows."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import fault_tests
+
+    return fault_tests.run(template)
+
+
 def main():
     tags = os.environ.get("TEST_TAGS") or f"/{MODULE}"
     os.makedirs(os.path.join(DATA_DIR, "logs"), exist_ok=True)
@@ -194,6 +202,12 @@ def main():
             "is missing: run 'make setup'"
         )
     passed = max(total - failed - errors - len(skipped), 0)
+    if not os.environ.get("TEST_TAGS") and os.environ.get("FAULT_TESTS", "1") != "0":
+        fault_passed, fault_failed = run_faults(template)
+        passed += fault_passed
+        failed += fault_failed
+        if fault_failed:
+            problems.append(f"{fault_failed} process-level fault test(s) failed")
     log(f"log: {logfile} ({time.time() - started:.0f} s)")
     for problem in problems:
         log(f"FAILED: {problem}")

@@ -1,6 +1,18 @@
 import datetime
+import random
 
 from odoo import api, fields, models
+
+# Generated customers: deterministic (fixed seed) names, places and ages.
+FIRST_WORDS = ["Atelier", "Maison", "Société", "Comptoir", "Studio", "Groupe", "Bureau", "Ferme"]
+SECOND_WORDS = ["Rivière", "Horizon", "Lavande", "Granit", "Écluse", "Mistral", "Acacia", "Orion"]
+PLACES = [
+    ("FR", "Lyon"), ("FR", "Toulouse"), ("FR", "Nantes"), ("FR", "Strasbourg"), ("FR", "Nice"),
+    ("FR", "Grenoble"), ("BE", "Liège"), ("DE", "Köln"), ("ES", "Valencia"), ("IT", "Torino"),
+    ("CH", "Genève"), ("US", "Boston"),
+]  # fmt: skip
+AGES = [-20, -8, -4, 2, 5, 8, 11, 16, 19, 24, 33, 38, 47, 52, 63, 75, 95, 130]
+GENERATED_CUSTOMERS = 40
 
 # (name, country code, city, email, [(days overdue, amount, paid part)...])
 # Negative "days overdue" means not yet due.
@@ -90,11 +102,162 @@ class DsoDunningDemo(models.AbstractModel):
             partners |= partner
             for days_overdue, amount, paid in invoices:
                 self._create_demo_invoice(partner, today, days_overdue, amount, paid)
-        demo_user = self.env.ref("base.user_demo", raise_if_not_found=False)
-        if demo_user:
-            partners[:4].with_company(company).dunning_collector_id = demo_user
+        partners |= self._create_generated_customers(today)
+        self._assign_collectors_and_scenarios(company, partners)
         self.env["dso.dunning.planner"]._plan(companies=company, partners=partners, force=True)
+        self._play_the_agenda(company, partners, today)
         return partners
+
+    @api.model
+    def _create_generated_customers(self, today):
+        rng = random.Random(42)
+        partners = self.env["res.partner"]
+        for n in range(GENERATED_CUSTOMERS):
+            country, city = PLACES[n % len(PLACES)]
+            name = f"{FIRST_WORDS[n % 8]} {SECOND_WORDS[(n // 8 + n) % 8]} {n + 1:02d}"
+            partner = self.env["res.partner"].create(
+                {
+                    "name": name,
+                    "is_company": True,
+                    "city": city,
+                    "street": f"{rng.randint(1, 120)} rue du Commerce",
+                    "zip": f"{rng.randint(10000, 99999)}",
+                    # One customer in eight has no email: its emails go to error.
+                    "email": False if n % 8 == 7 else f"compta{n + 1:02d}@client.example",
+                    "phone": f"+33 6 {rng.randint(10, 99)} {rng.randint(10, 99)} "
+                    f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
+                    "country_id": self.env.ref(f"base.{country.lower()}").id,
+                }
+            )
+            partners |= partner
+            for _i in range(1 + n % 3):
+                amount = round(rng.uniform(180, 9500), 2)
+                paid = round(amount * 0.4, 2) if rng.random() < 0.15 else 0.0
+                self._create_demo_invoice(partner, today, rng.choice(AGES), amount, paid)
+        return partners
+
+    @api.model
+    def _assign_collectors_and_scenarios(self, company, partners):
+        """Two collectors share the customers; key accounts follow a gentler scenario."""
+        collector_group = self.env.ref("dso_dunning.group_dso_dunning_collector")
+        second = self.env["res.users"].create(
+            {
+                "name": "Chloé Martin",
+                "login": "chloe",
+                "password": "chloe",
+                "email": "chloe.martin@yourcompany.example",
+                "group_ids": [fields.Command.link(collector_group.id)],
+            }
+        )
+        demo_user = self.env.ref("base.user_demo", raise_if_not_found=False)
+        if not demo_user:
+            demo_user = self.env["res.users"].create(
+                {
+                    "name": "Hugo Lambert",
+                    "login": "hugo",
+                    "password": "hugo",
+                    "group_ids": [fields.Command.link(collector_group.id)],
+                }
+            )
+        key_accounts = self.env["dso.dunning.scenario"].create(
+            {
+                "name": "Key accounts",
+                "company_id": company.id,
+                "step_ids": [
+                    fields.Command.create(
+                        {
+                            "name": "Personal reminder",
+                            "sequence": 10,
+                            "offset_days": 10,
+                            "channel_email": True,
+                            "mode": "to_confirm",
+                            "mail_template_id": self.env.ref(
+                                "dso_dunning.mail_template_dunning_first"
+                            ).id,
+                        }
+                    ),
+                    fields.Command.create(
+                        {
+                            "name": "Call the account manager",
+                            "sequence": 20,
+                            "offset_days": 25,
+                            "channel_call": True,
+                            "mode": "manual",
+                        }
+                    ),
+                    fields.Command.create(
+                        {
+                            "name": "Management review",
+                            "sequence": 30,
+                            "offset_days": 60,
+                            "channel_task": True,
+                            "mode": "manual",
+                        }
+                    ),
+                ],
+            }
+        )
+        never = self.env.ref("dso_dunning.dso_dunning_scenario_never", raise_if_not_found=False)
+        for index, partner in enumerate(partners.with_company(company)):
+            partner.dunning_collector_id = demo_user if index % 2 else second
+            if index % 7 == 3:
+                partner.dunning_scenario_id = key_accounts
+            elif never and index % 19 == 18:
+                partner.dunning_scenario_id = never
+
+    @api.model
+    def _play_the_agenda(self, company, partners, today):
+        """Put actions in every state: confirmed, sent, in error, to post, done."""
+        Action = self.env["dso.dunning.action"]
+        actions = Action.search([("partner_id", "in", partners.ids), ("state", "!=", "cancelled")])
+        to_confirm = actions.filtered(lambda a: a.state == "to_confirm")
+        to_confirm[::2].action_confirm()
+        # Text messages go through Odoo's paid IAP gateway: left for the cron.
+        due = actions.filtered(
+            lambda a: (
+                a.date <= today
+                and not a.channel_sms
+                and (a.state == "confirmed" or (a.state == "planned" and a.mode == "automatic"))
+            )
+        )
+        # Half of what is due is sent now; the rest waits for the sending cron.
+        self.env["dso.dunning.sender"]._execute(due[::2])
+        for action in actions.filtered(lambda a: a.mode == "manual")[:4]:
+            action.write({"outcome": "no_answer"})
+            action.action_done()
+        self._create_history(company, partners, today)
+
+    @api.model
+    def _create_history(self, company, partners, today):
+        """Six months of executed actions, so the history and charts mean something."""
+        rng = random.Random(7)
+        steps = company.dunning_default_scenario_id.step_ids
+        vals_list = []
+        if not steps:
+            return self.env["dso.dunning.action"]
+        for partner in partners[: len(partners) // 2]:
+            for months_ago in range(1, 7):
+                if rng.random() < 0.45:
+                    continue
+                step = steps[rng.randrange(len(steps))]
+                date = today - datetime.timedelta(days=30 * months_ago + rng.randint(0, 20))
+                vals_list.append(
+                    {
+                        "company_id": company.id,
+                        "partner_id": partner.id,
+                        "scenario_id": step.scenario_id.id,
+                        "step_id": step.id,
+                        "date": date,
+                        "state": "done" if step.mode == "manual" else "sent",
+                        "outcome": "reached" if step.mode == "manual" else False,
+                        "collector_id": partner.with_company(company).dunning_collector_id.id,
+                        "executed_date": datetime.datetime.combine(date, datetime.time(9, 30)),
+                        "executed_by_id": self.env.ref("base.user_admin").id,
+                        "amount_due": round(rng.uniform(200, 6000), 2),
+                        "sent_to": partner.email or False,
+                    }
+                )
+        return self.env["dso.dunning.action"].create(vals_list)
 
     @api.model
     def _create_demo_invoice(self, partner, today, days_overdue, amount, paid):

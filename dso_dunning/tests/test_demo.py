@@ -35,3 +35,17 @@ class TestDemoData(TransactionCase):
         self.assertGreaterEqual(len(actions.step_id), 4, actions.step_id.mapped("name"))
         self.assertIn("to_confirm", actions.mapped("state"))
         self.assertIn("planned", actions.mapped("state"))
+
+    def test_demo_agenda_shows_every_state_and_months_of_history(self):
+        partners = self.env["dso.dunning.demo"]._load_demo()
+        self.assertGreaterEqual(len(partners), 40)
+        actions = self.env["dso.dunning.action"].search([("partner_id", "in", partners.ids)])
+        states = set(actions.mapped("state"))
+        for state in ("planned", "to_confirm", "confirmed", "sent", "error", "done"):
+            self.assertIn(state, states)
+        errors = actions.filtered(lambda a: a.state == "error")
+        self.assertIn("No email address", errors[0].error_message)
+        executed = actions.filtered(lambda a: a.state in ("sent", "done"))
+        months = {(a.date.year, a.date.month) for a in executed}
+        self.assertGreaterEqual(len(months), 4, "several months of history for the charts")
+        self.assertGreaterEqual(len(actions.collector_id), 2)

@@ -18,15 +18,15 @@ import contextlib
 import email
 import json
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 
+import run_tests
 from aiosmtpd.controller import Controller
+from run_tests import clone, drop_db, free_port
 
 REPO = os.environ["REPO_DIR"]
 ODOO_SRC = os.environ["ODOO_SRC"]
@@ -90,31 +90,8 @@ def log(msg):
     print(f"[faults] {msg}", flush=True)
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def psql(db, query):
-    out = subprocess.run(
-        ["psql", "-d", db, "-tAc", query], check=True, capture_output=True, text=True
-    )
-    return out.stdout.strip()
-
-
-def drop_db(name):
-    env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
-    subprocess.run(["dropdb", "--if-exists", "--force", name], check=True, env=env)
-    shutil.rmtree(os.path.join(DATA_DIR, "filestore", name), ignore_errors=True)
-
-
-def clone(template, db):
-    drop_db(db)
-    subprocess.run(["createdb", "-T", template, db], check=True)
-    shutil.copytree(
-        os.path.join(DATA_DIR, "filestore", template), os.path.join(DATA_DIR, "filestore", db)
-    )
+    return run_tests.psql(query, db)
 
 
 def odoo_cmd(db, *args):

@@ -13,3 +13,4 @@ from . import test_alert_tour
 from . import test_agenda
 from . import test_agenda_tour
 from . import test_export
+from . import test_access

@@ -12,6 +12,7 @@ from . import dso_dunning_planner
 from . import dso_dunning_sender
 from . import mail_activity
 from . import mail_mail
+from . import mail_template
 from . import mail_notification
 from . import account_move
 from . import res_partner

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class DsoDunningScenario(models.Model):
@@ -36,6 +37,19 @@ class DsoDunningScenario(models.Model):
     def _compute_step_count(self):
         for scenario in self:
             scenario.step_count = len(scenario.step_ids)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        Action = self.env["dso.dunning.action"].sudo()
+        for scenario in self:
+            if Action.search_count([("scenario_id", "=", scenario.id)], limit=1):
+                raise UserError(
+                    self.env._(
+                        "Scenario “%(scenario)s” has dunning actions: it cannot be deleted. "
+                        "Archive it instead.",
+                        scenario=scenario.name,
+                    )
+                )
 
     def copy_data(self, default=None):
         vals_list = super().copy_data(default=default)

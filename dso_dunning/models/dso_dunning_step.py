@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..tools import planning
 
@@ -94,7 +94,7 @@ class DsoDunningStep(models.Model):
         for step in self:
             step.channel_summary = ", ".join(labels[name] for name in CHANNELS if step[name])
 
-    @api.constrains(*CHANNELS)
+    @api.constrains("scenario_id", *CHANNELS)
     def _check_channels(self):
         for step in self:
             if not any(step[name] for name in CHANNELS):
@@ -166,6 +166,19 @@ class DsoDunningStep(models.Model):
                 ),
             }
             raise ValidationError(messages[kind])
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_used(self):
+        Action = self.env["dso.dunning.action"].sudo()
+        for step in self:
+            if Action.search_count([("step_id", "=", step.id)], limit=1):
+                raise UserError(
+                    self.env._(
+                        "Step “%(step)s” has dunning actions: it cannot be deleted. Archive its "
+                        "scenario and create a new one instead.",
+                        step=step.name,
+                    )
+                )
 
     def _to_rules(self):
         """Planning rules of these steps; ``sequence`` is the step's rank."""

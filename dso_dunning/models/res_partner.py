@@ -103,7 +103,13 @@ class ResPartner(models.Model):
         """Collector of this customer in ``company``: own, company default, salesperson."""
         self.ensure_one()
         partner = self.with_company(company)
-        return partner.dunning_collector_id or company.dunning_default_collector_id or self.user_id
+        candidates = (
+            partner.dunning_collector_id,
+            company.dunning_default_collector_id,
+            self.user_id,
+        )
+        # An archived user cannot work an agenda: fall back to the next one.
+        return next((user for user in candidates if user.active), self.env["res.users"])
 
     def _dunning_scenario(self, company):
         self.ensure_one()

@@ -14,3 +14,4 @@ from . import test_agenda
 from . import test_agenda_tour
 from . import test_export
 from . import test_access
+from . import test_bad_input

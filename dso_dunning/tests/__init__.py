@@ -1,5 +1,4 @@
 from . import test_app_tour
-from . import test_demo
 from . import test_i18n
 from . import test_security
 from . import test_planning
@@ -15,3 +14,4 @@ from . import test_agenda_tour
 from . import test_export
 from . import test_access
 from . import test_bad_input
+from . import test_demo

@@ -347,15 +347,6 @@ class TestAlerts(AlertCase):
         alert = self._alert(not_due_min=800)
         self.assertIn(customer.id, alert._match_partners(customer)[alert.id])
 
-    def test_demo_alerts_highlight_demo_customers(self):
-        self.env["dso.dunning.demo"]._load_demo()
-        alerts = self.env["dso.dunning.demo"]._load_demo_alerts()
-        self.assertEqual(len(alerts), 4)
-        for alert in alerts:
-            self.assertGreater(alert.partner_count, 0, alert.name)
-        atelier = self.env["res.partner"].search([("name", "=", "Atelier Dubois")])
-        self.assertGreaterEqual(len(atelier.dunning_alert_ids), 2)
-
 
 def _reference_match(criteria, row, today):
     """Plain Python reading of the criteria, independent of the domain builder."""

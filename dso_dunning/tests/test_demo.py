@@ -4,10 +4,19 @@ from odoo.tests import TransactionCase, tagged
 
 @tagged("post_install", "-at_install")
 class TestDemoData(TransactionCase):
-    """The demo ledger a newcomer sees with ``make run``."""
+    """The demo ledger a newcomer sees with ``make run``.
+
+    The demo is loaded once for the class: it is large, and every load leaves
+    thousands of rolled-back rows that slow the tests that run after it.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partners = cls.env["dso.dunning.demo"]._load_demo()
 
     def test_demo_customers_have_invoices_of_every_age(self):
-        partners = self.env["dso.dunning.demo"]._load_demo()
+        partners = self.partners
         self.assertGreaterEqual(len(partners), 5)
         self.assertGreaterEqual(len(partners.country_id), 3)
         today = fields.Date.context_today(self.env["res.partner"])
@@ -28,7 +37,7 @@ class TestDemoData(TransactionCase):
         self.assertEqual(partial[0].move_id.payment_state, "partial")
 
     def test_demo_customers_are_at_different_steps(self):
-        partners = self.env["dso.dunning.demo"]._load_demo()
+        partners = self.partners
         actions = self.env["dso.dunning.action"].search(
             [("partner_id", "in", partners.ids), ("state", "!=", "cancelled")]
         )
@@ -37,7 +46,7 @@ class TestDemoData(TransactionCase):
         self.assertIn("planned", actions.mapped("state"))
 
     def test_demo_agenda_shows_every_state_and_months_of_history(self):
-        partners = self.env["dso.dunning.demo"]._load_demo()
+        partners = self.partners
         self.assertGreaterEqual(len(partners), 40)
         actions = self.env["dso.dunning.action"].search([("partner_id", "in", partners.ids)])
         states = set(actions.mapped("state"))
@@ -49,3 +58,11 @@ class TestDemoData(TransactionCase):
         months = {(a.date.year, a.date.month) for a in executed}
         self.assertGreaterEqual(len(months), 4, "several months of history for the charts")
         self.assertGreaterEqual(len(actions.collector_id), 2)
+
+    def test_demo_alerts_highlight_demo_customers(self):
+        alerts = self.env["dso.dunning.demo"]._load_demo_alerts()
+        self.assertEqual(len(alerts), 4)
+        for alert in alerts:
+            self.assertGreater(alert.partner_count, 0, alert.name)
+        atelier = self.partners.filtered(lambda p: p.name == "Atelier Dubois")
+        self.assertGreaterEqual(len(atelier.dunning_alert_ids), 2)

@@ -40,6 +40,47 @@ class DunningUsersMixin:
         )
 
 
+class DunningTourMixin:
+    """Fixtures for browser tours: a one-step (manual call) scenario and customers
+    with one invoice 10 days late, planned in the current company."""
+
+    @classmethod
+    def _create_tour_scenario(cls, name, step_name):
+        cls.env["dso.dunning.demo"]._ensure_chart(cls.env.company)
+        return cls.env["dso.dunning.scenario"].create(
+            {
+                "name": name,
+                "company_id": cls.env.company.id,
+                "step_ids": [
+                    Command.create(
+                        {
+                            "name": step_name,
+                            "offset_days": 3,
+                            "channel_call": True,
+                            "mode": "manual",
+                        }
+                    )
+                ],
+            }
+        )
+
+    @classmethod
+    def _create_tour_customer(cls, name, scenario, amount, collector=None):
+        company = cls.env.company
+        customer = cls.env["res.partner"].create(
+            {"name": name, "is_company": True, "customer_rank": 1}
+        )
+        customer.with_company(company).write(
+            {
+                "dunning_scenario_id": scenario.id,
+                "dunning_collector_id": collector.id if collector else False,
+            }
+        )
+        today = fields.Date.context_today(customer)
+        cls.env["dso.dunning.demo"]._create_demo_invoice(customer, today, 10, amount, 0.0)
+        return customer
+
+
 class DunningPlanningCase(AccountTestInvoicingCommon):
     """A company with its own four-step scenario and helpers to build a ledger.
 

@@ -15,6 +15,7 @@ help:
 	@echo "make i18n    regenerate the .pot and merge it into fr.po"
 	@echo "make bench-data SIZE=S|M|L   benchmark database (S 1k, M 20k, L 100k customers)"
 	@echo "make bench SIZE=S|M|L        benchmark vs OCA credit control and SQL (not in CI)"
+	@echo "make wheel   build dist/odoo_addon_dso_dunning-<version>-py3-none-any.whl (whool)"
 
 setup:
 	@scripts/setup.sh
@@ -40,3 +41,13 @@ bench-data: setup
 
 bench: setup
 	@source scripts/env.sh && "$$VENV/bin/python" bench/run.py --size $(SIZE)
+
+# Packaging: the OCA-style wheel, built by whool from dso_dunning/pyproject.toml.
+# whool packs the files git tracks in dso_dunning/ (commit or add new files first)
+# and derives the version from the manifest and the git history.
+.PHONY: wheel
+wheel: setup
+	@rm -f dist/odoo_addon_dso_dunning-*.whl
+	@source scripts/env.sh && "$$LINT_VENV/bin/pip" wheel --quiet --no-deps --no-build-isolation \
+		--wheel-dir dist ./dso_dunning
+	@ls dist/odoo_addon_dso_dunning-*.whl

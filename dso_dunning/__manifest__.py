@@ -41,6 +41,9 @@
             "dso_dunning/static/src/agenda/*",
             "dso_dunning/static/src/alert_squares/*",
         ],
+        "web.assets_backend_lazy": [
+            "dso_dunning/static/src/agenda/charts/*",
+        ],
         "web.assets_tests": [
             "dso_dunning/static/tests/tours/**/*",
         ],

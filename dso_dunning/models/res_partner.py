@@ -4,6 +4,7 @@ from odoo.tools import SQL
 
 from ..tools import credit_insurance
 from .account_move import DUNNING_READERS
+from .dso_dunning_action import PENDING_STATES
 
 
 class ResPartner(models.Model):
@@ -79,6 +80,23 @@ class ResPartner(models.Model):
     dunning_action_count = fields.Integer(
         compute="_compute_dunning_action_count", groups=DUNNING_READERS
     )
+    # The customer card lists them; a date edited there is a reschedule.
+    dunning_pending_action_ids = fields.One2many(
+        "dso.dunning.action",
+        "partner_id",
+        string="Planned Dunning Actions",
+        domain=[("state", "in", PENDING_STATES)],
+        groups=DUNNING_READERS,
+    )
+    dunning_past_action_ids = fields.One2many(
+        "dso.dunning.action",
+        "partner_id",
+        string="Past Dunning Actions",
+        domain=[("state", "not in", PENDING_STATES)],
+        readonly=True,
+        groups=DUNNING_READERS,
+    )
+    dunning_can_reschedule = fields.Boolean(compute="_compute_dunning_can_reschedule")
 
     @api.depends("child_ids.dunning_contact", "child_ids.type")
     def _compute_dunning_contact_id(self):
@@ -98,6 +116,81 @@ class ResPartner(models.Model):
         counts = {partner.id: count for partner, count in groups}
         for partner in self:
             partner.dunning_action_count = counts.get(partner.id, 0)
+
+    @api.depends_context("uid")
+    def _compute_dunning_can_reschedule(self):
+        self.dunning_can_reschedule = self.env.user.has_group(
+            "dso_dunning.group_dso_dunning_collector"
+        )
+
+    def write(self, vals):
+        vals = dict(vals)
+        reschedules = self._dunning_pop_reschedules(vals)
+        # Rescheduling needs the rights on actions, not on the customer.
+        result = super().write(vals) if vals or not reschedules else True
+        for (date, reason), actions in reschedules.items():
+            self.env["dso.dunning.action.reschedule"].create(
+                {"action_ids": [fields.Command.set(actions.ids)], "date": date, "reason": reason}
+            ).action_apply()
+        if reschedules:
+            self._dunning_refresh_next_action()
+        return result
+
+    def _dunning_pop_reschedules(self, vals):
+        """Take the date changes of planned actions out of ``vals``.
+
+        A date edited in the customer card's list goes through the reschedule
+        wizard, like in the agenda: reason kept, message posted. Returns the
+        actions to move by (date, reason); other changes stay in ``vals``.
+        """
+        commands = vals.get("dunning_pending_action_ids")
+        if not commands:
+            return {}
+        Action = self.env["dso.dunning.action"]
+        kept, moves = [], {}
+        for command in commands:
+            if command[0] != fields.Command.UPDATE or "date" not in command[2]:
+                kept.append(command)
+                continue
+            action = Action.browse(command[1])
+            values = dict(command[2])
+            date = fields.Date.to_date(values["date"])
+            if action.state not in PENDING_STATES or date == action.date:
+                # The action's own checks apply (an executed one refuses).
+                kept.append(command)
+                continue
+            del values["date"]
+            reason = values.pop("reschedule_note", None) or self.env._(
+                "Rescheduled from the customer card"
+            )
+            moves[date, reason] = moves.get((date, reason), Action) | action
+            if values:
+                kept.append(fields.Command.update(action.id, values))
+        if kept:
+            vals["dunning_pending_action_ids"] = kept
+        else:
+            del vals["dunning_pending_action_ids"]
+        return moves
+
+    def _dunning_refresh_next_action(self):
+        """Next action date and current step follow a rescheduled action."""
+        actions = (
+            self.env["dso.dunning.action"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "in", PENDING_STATES),
+                ],
+                order="date, id",
+            )
+        )
+        for (partner, company), pending in actions.grouped(
+            lambda a: (a.partner_id, a.company_id)
+        ).items():
+            partner.sudo().with_company(company).write(
+                {"dunning_next_date": pending[0].date, "dunning_step_id": pending[0].step_id.id}
+            )
 
     def _dunning_collector(self, company):
         """Collector of this customer in ``company``: own, company default, salesperson."""

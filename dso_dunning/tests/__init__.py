@@ -14,4 +14,5 @@ from . import test_agenda_tour
 from . import test_export
 from . import test_access
 from . import test_bad_input
+from . import test_customer_card
 from . import test_demo

@@ -1,0 +1,152 @@
+import datetime
+
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import UserError
+from odoo.tests import Form, HttpCase, new_test_user, tagged
+
+from .common import DunningTourMixin, DunningUsersMixin
+from .test_sending import NOW, DunningSendingCase
+
+DAY = datetime.timedelta(days=1)
+
+
+class CustomerCardCase(DunningUsersMixin, DunningSendingCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_dunning_users()
+        for user in (cls.user_collector, cls.user_auditor):
+            user.write(
+                {"company_ids": [Command.link(cls.company.id)], "company_id": cls.company.id}
+            )
+        # Internal users get "Contacts: Creation" by default; the card is editable then.
+        cls.user_card = new_test_user(
+            cls.env,
+            login="dso_card_collector",
+            groups="dso_dunning.group_dso_dunning_collector,base.group_partner_manager",
+            company_ids=[Command.set(cls.company.ids)],
+            company_id=cls.company.id,
+        )
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestCustomerCard(CustomerCardCase):
+    """The Dunning tab of the customer form: planned actions with editable dates."""
+
+    def _card(self, partner, user):
+        return Form(partner.with_user(user).with_company(self.company))
+
+    def test_card_lists_planned_and_past_actions(self):
+        partner = self._customer("Carte SA")
+        pending = self._planned(partner, days_overdue=10)
+        past = self._create_customer("Carte Passee")  # another customer's action stays out
+        self.assertEqual(pending.state, "planned")
+        self.assertEqual(partner.dunning_pending_action_ids, pending)
+        self.assertFalse(partner.dunning_past_action_ids)
+        self._execute(pending, fields.Datetime.now())
+        partner.invalidate_recordset()
+        self.assertFalse(partner.dunning_pending_action_ids)
+        self.assertEqual(partner.dunning_past_action_ids, pending)
+        self.assertFalse(past.dunning_past_action_ids)
+
+    def test_date_edited_on_card_is_a_reschedule(self):
+        partner = self._customer("Replanifier SA")
+        action = self._planned(partner, days_overdue=10)
+        new_date = fields.Date.today() + 5 * DAY
+        with self._card(partner, self.user_card) as card:
+            self.assertEqual(card.dunning_step_id, action.step_id)
+            with card.dunning_pending_action_ids.edit(0) as line:
+                line.date = new_date
+        self.assertEqual(action.date, new_date)
+        self.assertEqual(action.reschedule_note, "Rescheduled from the customer card")
+        self.assertIn("Rescheduled from", action.message_ids[0].body)
+        partner = partner.with_company(self.company)
+        self.assertEqual(partner.dunning_next_date, new_date, "next action date follows")
+        self.assertEqual(partner.dunning_step_id, action.step_id)
+
+    def test_reason_typed_on_card_is_kept(self):
+        partner = self._customer("Raison SA")
+        action = self._planned(partner, days_overdue=10)
+        with (
+            self._card(partner, self.user_card) as card,
+            card.dunning_pending_action_ids.edit(0) as line,
+        ):
+            line.date = fields.Date.today() + 2 * DAY
+            line.reschedule_note = "Customer on holiday"
+        self.assertEqual(action.reschedule_note, "Customer on holiday")
+        self.assertIn("Customer on holiday", action.message_ids[0].body)
+
+    def test_collector_without_contact_rights_can_still_reschedule(self):
+        partner = self._customer("Droits SA")
+        action = self._planned(partner, days_overdue=10)
+        new_date = fields.Date.today() + 4 * DAY
+        partner.with_user(self.user_collector).write(
+            {"dunning_pending_action_ids": [Command.update(action.id, {"date": new_date})]}
+        )
+        self.assertEqual(action.date, new_date)
+        self.assertTrue(action.reschedule_note)
+
+    def test_executed_action_date_cannot_be_changed_from_card(self):
+        partner = self._customer("Historique SA")
+        action = self._planned(partner, days_overdue=10)
+        old_date = action.date
+        self._execute(action, fields.Datetime.now())
+        with self.assertRaisesRegex(UserError, "already executed"):
+            partner.with_user(self.user_card).write(
+                {
+                    "dunning_pending_action_ids": [
+                        Command.update(action.id, {"date": fields.Date.today() + DAY})
+                    ]
+                }
+            )
+        self.assertEqual(action.date, old_date)
+
+    def test_only_collectors_may_reschedule_from_card(self):
+        partner = self._customer("Lecture SA")
+        self.assertTrue(partner.with_user(self.user_collector).dunning_can_reschedule)
+        self.assertFalse(partner.with_user(self.user_auditor).dunning_can_reschedule)
+
+
+@tagged("post_install", "-at_install")
+class TestAgendaChartsTab(DunningTourMixin, HttpCase):
+    """The Charts tab (graph and pivot) shows the agenda tab bar to go back."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.ref("base.user_admin").tour_enabled = False
+        scenario = cls._create_tour_scenario("Charts tab", "Charts call")
+        cls._create_tour_customer("Charts Customer", scenario, 300.0)
+        cls.env["dso.dunning.planner"]._plan(companies=cls.env.company, force=True)
+
+    def test_charts_tab_has_the_agenda_bar_in_graph_and_pivot(self):
+        code = """
+            const waitFor = (selector) => new Promise((resolve, reject) => {
+                let tries = 0;
+                const timer = setInterval(() => {
+                    const el = document.querySelector(selector);
+                    if (el) { clearInterval(timer); resolve(el); }
+                    else if (++tries > 150) {
+                        clearInterval(timer);
+                        reject(new Error("not found: " + selector));
+                    }
+                }, 100);
+            });
+            (async () => {
+                await waitFor(".o_graph_view .o_dunning_agenda_bar .o_dunning_tab_charts.active");
+                (await waitFor(".o_switch_view.o_pivot")).click();
+                await waitFor(".o_pivot_view .o_dunning_agenda_bar .o_dunning_tab_charts.active");
+                (await waitFor(".o_dunning_agenda_bar .o_dunning_tab_manual")).click();
+                await waitFor(".o_list_view .o_dunning_agenda_bar .o_dunning_tab_manual.active");
+                await waitFor(".o_data_row");
+                console.log("test successful");
+            })().catch((error) => console.error(error.message));
+        """
+        self.browser_js(
+            "/odoo/action-dso_dunning.dso_dunning_action_report_action",
+            code,
+            login="admin",
+        )

@@ -2,9 +2,12 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..tools import credit_insurance
+from ..tools import credit_insurance, sending
 from .account_move import DUNNING_READERS
 from .dso_dunning_action import PENDING_STATES
+
+# A change of these fields may fix the number a text message failed on.
+SMS_NUMBER_FIELDS = ("phone", "country_id")
 
 
 class ResPartner(models.Model):
@@ -126,6 +129,7 @@ class ResPartner(models.Model):
     def write(self, vals):
         vals = dict(vals)
         reschedules = self._dunning_pop_reschedules(vals)
+        sms_numbers = self._dunning_sms_numbers() if SMS_NUMBER_FIELDS & vals.keys() else {}
         # Rescheduling needs the rights on actions, not on the customer.
         result = super().write(vals) if vals or not reschedules else True
         for (date, reason), actions in reschedules.items():
@@ -134,6 +138,8 @@ class ResPartner(models.Model):
             ).action_apply()
         if reschedules:
             self._dunning_refresh_next_action()
+        if sms_numbers:
+            self._dunning_retry_sms(sms_numbers)
         return result
 
     def _dunning_pop_reschedules(self, vals):
@@ -191,6 +197,58 @@ class ResPartner(models.Model):
             partner.sudo().with_company(company).write(
                 {"dunning_next_date": pending[0].date, "dunning_step_id": pending[0].step_id.id}
             )
+
+    def _dunning_sms_numbers(self):
+        """Text messages of these customers that stopped on their number.
+
+        The sender does not retry a missing or invalid number by itself; the
+        reason is not stored apart from the message, so it is recognised by
+        the number the sender would use (collection contact, then customer)
+        being unusable right now. Returns {action: (number, country)}.
+        """
+        actions = (
+            self.env["dso.dunning.action"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "in", self.commercial_partner_id.ids),
+                    ("state", "=", "error"),
+                    ("channel_sms", "=", True),
+                    ("sms_done", "=", False),
+                    ("error_retryable", "=", False),
+                    ("mode", "!=", "manual"),
+                ]
+            )
+        )
+        numbers = {action: _sms_number(action) for action in actions}
+        return {action: number for action, number in numbers.items() if not _valid(*number)}
+
+    def _dunning_retry_sms(self, numbers_before):
+        """Back to due: the next sending run retries the text messages whose number changed."""
+        retry = self.env["dso.dunning.action"].sudo()
+        for action, number in numbers_before.items():
+            if _sms_number(action) != number:
+                retry |= action
+        if not retry:
+            return
+        for mode, actions in retry.grouped("mode").items():
+            actions.write(
+                {
+                    "state": "confirmed" if mode == "to_confirm" else "planned",
+                    "error_message": False,
+                    "error_retryable": False,
+                }
+            )
+        for action in retry:
+            action.message_post(
+                body=self.env._(
+                    "The phone number changed: the text message will be sent again by the next "
+                    "sending run."
+                )
+            )
+        cron = self.env.ref("dso_dunning.ir_cron_dso_dunning_send", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
 
     def _dunning_collector(self, company):
         """Collector of this customer in ``company``: own, company default, salesperson."""
@@ -359,3 +417,18 @@ class ResPartner(models.Model):
         for partner in self:
             partner_id = partner._origin.commercial_partner_id.id
             partner.dunning_alert_ids = [a.id for a in alerts if partner_id in matches[a.id]]
+
+
+def _sms_number(action):
+    """Number and country the sender uses for ``action``'s text message."""
+    contact = action.partner_id.dunning_contact_id
+    country = contact.country_id or action.partner_id.country_id
+    return contact.phone or action.partner_id.phone or False, country.code or False
+
+
+def _valid(number, country_code):
+    try:
+        sending.e164(number, country_code)
+    except ValueError:
+        return False
+    return True

@@ -6,6 +6,8 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
+from odoo.addons.sms.tests.common import SMSCase
+
 from .common import DunningTourMixin, DunningUsersMixin
 from .test_sending import NOW, DunningSendingCase
 
@@ -108,6 +110,78 @@ class TestCustomerCard(CustomerCardCase):
         partner = self._customer("Lecture SA")
         self.assertTrue(partner.with_user(self.user_collector).dunning_can_reschedule)
         self.assertFalse(partner.with_user(self.user_auditor).dunning_can_reschedule)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestSmsRetryOnNumberChange(CustomerCardCase, SMSCase):
+    """A text message stopped on a missing or invalid number is retried once it changes."""
+
+    def _sms_in_error(self, partner):
+        action = self._planned(partner, days_overdue=20)
+        self.assertEqual(action.step_id, self.step_both)
+        action.action_confirm()
+        with self.mockSMSGateway():
+            self.sender._send_due()
+        self.assertEqual(action.state, "error")
+        self.assertIn("Phone number missing or invalid", action.error_message)
+        return action
+
+    def test_fixed_customer_number_is_retried_by_next_run(self):
+        partner = self._customer("Numero Faux", phone="12")
+        action = self._sms_in_error(partner)
+        with self.mockSMSGateway():
+            self.sender._send_due()
+        self.assertEqual(action.state, "error", "no retry while the number is unchanged")
+        partner.with_user(self.user_card).write({"name": "Numero Faux SA"})
+        self.assertEqual(action.state, "error")
+        partner.with_user(self.user_card).write({"phone": "06 12 34 56 78"})
+        self.assertEqual(action.state, "confirmed", "back to due, confirmation kept")
+        self.assertFalse(action.error_message)
+        self.assertIn("phone number changed", action.message_ids[0].body)
+        with self.mockSMSGateway():
+            self.sender._send_due()
+            self.env["sms.sms"].sudo()._process_queue()
+        self.assertEqual(action.state, "sent")
+        self.assertSMSIapSent(["+33612345678"])
+
+    def test_fixed_collection_contact_number_is_retried(self):
+        partner = self._customer("Contact Faux")
+        contact = self.env["res.partner"].create(
+            {
+                "name": "Compta",
+                "parent_id": partner.id,
+                "dunning_contact": True,
+                "email": "compta@customer.example",
+                "phone": "99",
+            }
+        )
+        action = self._sms_in_error(partner)
+        contact.write({"phone": "+33 6 98 76 54 32"})
+        self.assertEqual(action.state, "confirmed")
+        with self.mockSMSGateway():
+            self.sender._send_due()
+        self.assertEqual(action.state, "sent")
+        self.assertEqual(action.sms_number, "+33698765432")
+
+    def test_automatic_step_goes_back_to_planned(self):
+        self.step_both.mode = "automatic"
+        partner = self._customer("Sans Numero")
+        action = self._planned(partner, days_overdue=20)
+        self.sender._send_due()
+        self.assertEqual(action.state, "error")
+        partner.write({"country_id": self.env.ref("base.be").id, "phone": "0470 12 34 56"})
+        self.assertEqual(action.state, "planned")
+
+    def test_other_errors_are_not_retried_on_a_number_change(self):
+        partner = self._customer("Sans Email", email=False, phone="06 12 34 56 78")
+        action = self._planned(partner, days_overdue=20)
+        action.action_confirm()
+        self.sender._send_due()
+        self.assertEqual(action.state, "error")
+        self.assertIn("No email address", action.error_message)
+        partner.write({"phone": "06 11 22 33 44"})
+        self.assertEqual(action.state, "error", "the number was not the problem")
 
 
 @tagged("post_install", "-at_install")

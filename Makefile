@@ -16,6 +16,7 @@ help:
 	@echo "make bench-data SIZE=S|M|L   benchmark database (S 1k, M 20k, L 100k customers)"
 	@echo "make bench SIZE=S|M|L        benchmark vs OCA credit control and SQL (not in CI)"
 	@echo "make wheel   build dist/odoo_addon_dso_dunning-<version>-py3-none-any.whl (whool)"
+	@echo "make screenshots  retake the README screenshots in docs/screenshots/ (headless Chromium)"
 
 setup:
 	@scripts/setup.sh
@@ -51,3 +52,9 @@ wheel: setup
 	@source scripts/env.sh && "$$LINT_VENV/bin/pip" wheel --quiet --no-deps --no-build-isolation \
 		--wheel-dir dist ./dso_dunning
 	@ls dist/odoo_addon_dso_dunning-*.whl
+
+# README screenshots: the browser tests of TestScreenshots write their PNGs here.
+.PHONY: screenshots
+screenshots: setup
+	@source scripts/env.sh && DSO_SCREENSHOTS_DIR="$$REPO_DIR/docs/screenshots" FAULT_TESTS=0 \
+		TEST_TAGS=/dso_dunning:TestScreenshots "$$VENV/bin/python" scripts/run_tests.py

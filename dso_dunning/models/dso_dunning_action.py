@@ -253,6 +253,13 @@ class DsoDunningAction(models.Model):
         self.filtered(lambda a: a.state == "to_post").write({"state": "sent"})
         return True
 
+    def action_print_letters(self):
+        """One PDF of these letters; printing does not mark them posted."""
+        wizard = self.env["dso.dunning.action.print"].create(
+            {"action_ids": [fields.Command.set(self.ids)]}
+        )
+        return wizard.action_print()
+
     def action_cancel(self):
         self._cancel("user")
         self.activity_ids.unlink()

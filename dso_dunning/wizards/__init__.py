@@ -1,1 +1,2 @@
 from . import dso_dunning_action_reschedule
+from . import dso_dunning_action_print

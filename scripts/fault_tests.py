@@ -1,9 +1,10 @@
 """Process-level fault tests: exactly once, proven with real processes.
 
-Run by ``make test`` after the Odoo test suite (see run_tests.py). Each
-scenario works on its own copy of a prepared database, runs real ``odoo-bin``
-servers with cron workers, and counts the messages a real SMTP server on
-127.0.0.1 receives against the actions it should receive:
+Run by ``make test`` side by side with the Odoo test suite (see run_tests.py).
+The database is prepared once (80 customers, one planned email action each);
+the scenarios then run side by side, each on its own copy of it with its own
+SMTP server on 127.0.0.1 and its own ``odoo-bin`` servers with cron workers,
+and count the messages the SMTP server receives against the actions:
 
 - kill -9 of the cron worker in the middle of a sending batch, then restart;
 - two servers sending at the same time plus "Send now" clicks over JSON-RPC;
@@ -23,10 +24,11 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 
 import run_tests
 from aiosmtpd.controller import Controller
-from run_tests import clone, drop_db, free_port
+from run_tests import clone, db_exists, drop_db, free_port
 
 REPO = os.environ["REPO_DIR"]
 ODOO_SRC = os.environ["ODOO_SRC"]
@@ -127,6 +129,7 @@ class Server:
     """One ``odoo-bin`` server with cron workers, logging to a file."""
 
     def __init__(self, db, name, crons=1):
+        self.db = db
         self.port = free_port()
         self.logfile = open(  # noqa: SIM115 — closed in stop()
             os.path.join(DATA_DIR, "logs", f"{db}-{name}.log"), "w", encoding="utf-8"
@@ -145,7 +148,7 @@ class Server:
         )
 
     def wait_http(self):
-        wait(lambda: self._http_ok(), f"server on port {self.port}")
+        wait(lambda: self._http_ok(), f"{self.db}: server on port {self.port}")
         # A NOTIFY sent before the cron worker LISTENs is lost and the worker
         # then sleeps a minute: wait until it listens (its connection to the
         # 'postgres' database has run LISTEN and committed).
@@ -158,7 +161,7 @@ class Server:
                 )
                 != "0"
             ),
-            f"cron worker of server {self.proc.pid} listening",
+            f"{self.db}: cron worker of server {self.proc.pid} listening",
         )
 
     def _http_ok(self):
@@ -183,7 +186,7 @@ class Server:
                 self.kill()
         self.logfile.close()
 
-    def rpc(self, model, method, ids):
+    def rpc(self, model, method, *args):
         """Call a model method as admin through JSON-RPC (what a button click does)."""
         payload = {
             "jsonrpc": "2.0",
@@ -191,7 +194,7 @@ class Server:
             "params": {
                 "service": "object",
                 "method": "execute_kw",
-                "args": [self.db, 2, "admin", model, method, [ids]],
+                "args": [self.db, 2, "admin", model, method, list(args)],
             },
         }
         request = urllib.request.Request(
@@ -199,14 +202,17 @@ class Server:
             data=json.dumps(payload).encode(),
             headers={"Content-Type": "application/json"},
         )
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:
             return json.loads(response.read())
 
 
 def wait(predicate, what, timeout=TIMEOUT, interval=0.25):
-    deadline = time.monotonic() + timeout
+    started = time.monotonic()
+    deadline = started + timeout
     while time.monotonic() < deadline:
         if predicate():
+            if time.monotonic() - started > 5:
+                log(f"waited {time.monotonic() - started:.0f} s for {what}")
             return
         time.sleep(interval)
     raise TimeoutError(f"timed out waiting for {what}")
@@ -224,7 +230,8 @@ def trigger(db, xmlid):
         "INSERT INTO ir_cron_trigger (cron_id, call_at) "
         f"VALUES ({cron_id}, now() at time zone 'utc')",
     )
-    psql(db, f"SELECT pg_notify('cron_trigger', '{db}')")
+    # cron workers LISTEN on the 'postgres' database, as ir.cron._notifydb() NOTIFYs
+    psql("postgres", f"SELECT pg_notify('cron_trigger', '{db}')")
 
 
 def counts(db):
@@ -238,191 +245,213 @@ def counts(db):
     return {"sent": sent, "planned": planned, "error": error, "total": total}
 
 
-class FaultSuite:
-    def __init__(self):
-        self.base = f"dso_fault_base_{os.getpid()}"
+class Scenario:
+    """One scenario: its copy of the prepared database, its own SMTP server
+    on 127.0.0.1 (so scenarios can run side by side) and its Odoo servers."""
+
+    def __init__(self, base, name):
+        self.name = name
+        self.db = f"{base}_{''.join(c if c.isalnum() else '_' for c in name)}"
         self.recorder = Recorder()
         self.smtp_port = free_port()
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.smtp_port)
-        self.dbs = []
+        self.controller = None
         self.servers = []
-        self.passed = self.failed = 0
 
-    # -- fixtures ------------------------------------------------------------
+    def setup(self, base):
+        clone(base, self.db)
+        psql(self.db, f"UPDATE ir_mail_server SET smtp_port = {self.smtp_port}")
+        self.smtp_up()
 
-    def prepare(self, template):
-        started = time.monotonic()
-        clone(template, self.base)
-        self.dbs.append(self.base)
-        subprocess.run(
-            odoo_cmd(self.base, "-i", "dso_dunning", "--stop-after-init", "--no-http"),
-            check=True,
-            capture_output=True,
-            timeout=TIMEOUT * 2,
-        )
-        out = shell(self.base, PREPARE, SMTP_PORT=self.smtp_port, CUSTOMERS=CUSTOMERS)
-        log(f"prepared {out.strip().splitlines()[-1]} in {time.monotonic() - started:.0f} s")
+    def smtp_up(self):
+        # a stopped aiosmtpd controller cannot start again: a new one takes the port
+        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.smtp_port)
+        self.controller.start()
 
-    def fresh_db(self, name):
-        db = f"{self.base}_{''.join(c if c.isalnum() else '_' for c in name)}"
-        clone(self.base, db)
-        self.dbs.append(db)
-        self.recorder.recipients.clear()
-        return db
+    def smtp_down(self):
+        self.controller.stop()
+        self.controller = None
 
-    def server(self, db, name, crons=1):
-        server = Server(db, name, crons)
-        server.db = db
+    def server(self, name, crons=1, ready=True):
+        server = Server(self.db, name, crons)
         self.servers.append(server)
+        if ready:
+            server.wait_http()
         return server
 
-    def deliver(self, db):
-        """Run the mail queue in a separate process until it is empty.
+    def counts(self):
+        return counts(self.db)
 
-        (Waking the mail cron instead works too, but its worker often picks
-        the trigger up only at its next one-minute poll.)
-        """
+    def send_cron(self):
+        trigger(self.db, "dso_dunning.ir_cron_dso_dunning_send")
+
+    def deliver(self):
+        """Empty the mail queue through a running server, as the mail cron would
+        (waking the mail cron works too, but its worker often picks the trigger
+        up only at its next one-minute poll)."""
+        server = next(s for s in reversed(self.servers) if s.proc.poll() is None)
         for _ in range(3):
-            shell(db, MAIL_QUEUE)
-            if psql(db, "SELECT count(*) FROM mail_mail WHERE state = 'outgoing'") == "0":
+            server.rpc("mail.mail", "process_email_queue")
+            if psql(self.db, "SELECT count(*) FROM mail_mail WHERE state = 'outgoing'") == "0":
                 return
         raise AssertionError("the mail queue did not empty")
 
-    def check(self, name, db):
-        figures = counts(db)
+    def check(self):
+        """(ok, figures line): every action sent, received once, none lost."""
+        figures = self.counts()
         received = len(self.recorder.recipients)
         distinct = len(set(self.recorder.recipients))
         duplicates = received - distinct
         lost = figures["total"] - distinct
-        log(
-            f"[figures] {name}: actions={figures['total']} sent={figures['sent']} "
+        line = (
+            f"[figures] {self.name}: actions={figures['total']} sent={figures['sent']} "
             f"received={received} duplicates={duplicates} lost={lost}"
         )
-        ok = duplicates == 0 and lost == 0 and figures["sent"] == figures["total"]
-        if ok:
-            self.passed += 1
-        else:
-            self.failed += 1
-            log(f"FAIL {name}: {figures}")
+        return duplicates == 0 and lost == 0 and figures["sent"] == figures["total"], line
 
-    def run_scenario(self, name, scenario):
-        started = time.monotonic()
-        try:
-            db = self.fresh_db(name)
-            scenario(db)
-            self.check(name, db)
-        except Exception as error:  # noqa: BLE001 — a broken scenario is a failed test
-            self.failed += 1
-            log(f"FAIL {name}: {error!r}")
-        finally:
-            for server in self.servers:
-                server.stop()
-            self.servers.clear()
-            log(f"{name}: {time.monotonic() - started:.0f} s")
-
-    # -- scenarios -------------------------------------------------------------
-
-    def kill_mid_batch(self, db):
-        total = counts(db)["total"]
-        server = self.server(db, "a")
-        server.wait_http()
-        trigger(db, "dso_dunning.ir_cron_dso_dunning_send")
-        wait(lambda: 0 < counts(db)["sent"] < total, "a first committed batch", interval=0.01)
-        server.kill()
-        log(f"kill -9 after {counts(db)['sent']}/{total} sent")
-        server = self.server(db, "b")
-        server.wait_http()
-        trigger(db, "dso_dunning.ir_cron_dso_dunning_send")
-        wait(lambda: counts(db)["sent"] == total, "every action sent")
-        self.deliver(db)
-
-    def two_servers_and_clicks(self, db):
-        total = counts(db)["total"]
-        first, second = self.server(db, "a"), self.server(db, "b")
-        first.wait_http()
-        second.wait_http()
-        ids = [
-            int(i)
-            for i in psql(db, "SELECT id FROM dso_dunning_action ORDER BY id DESC LIMIT 10").split()
-        ]
-        trigger(db, "dso_dunning.ir_cron_dso_dunning_send")
-        trigger(db, "dso_dunning.ir_cron_dso_dunning_plan")
-        for action_id in ids:
-            with contextlib.suppress(OSError):
-                (second if action_id % 2 else first).rpc(
-                    "dso.dunning.action", "action_send_now", [action_id]
-                )
-        trigger(db, "dso_dunning.ir_cron_dso_dunning_send")
-        wait(lambda: counts(db)["sent"] == total, "every action sent")
-        self.deliver(db)
-
-    def smtp_down_then_up(self, db):
-        total = counts(db)["total"]
-        self.controller.stop()
-        # a stopped aiosmtpd controller cannot start again: a new one takes the port
-        self.controller = Controller(self.recorder, hostname="127.0.0.1", port=self.smtp_port)
-        try:
-            server = self.server(db, "a")
-            server.wait_http()
-            trigger(db, "dso_dunning.ir_cron_dso_dunning_send")
-            wait(lambda: counts(db)["sent"] == total, "every action queued")
-            self.deliver(db)
-            errors = counts(db)["error"]
-            log(f"SMTP down: {errors}/{total} actions in error")
-            if errors != total:
-                raise AssertionError(f"expected {total} actions in error, got {errors}")
-        finally:
-            self.controller.start()
-        trigger(db, "dso_dunning.ir_cron_dso_dunning_send")
-        wait(lambda: counts(db)["sent"] == total, "every action requeued")
-        self.deliver(db)
-
-    def connection_killed(self, db):
-        total = counts(db)["total"]
-        server = self.server(db, "a")
-        server.wait_http()
-        trigger(db, "dso_dunning.ir_cron_dso_dunning_send")
-        wait(lambda: 0 < counts(db)["sent"] < total, "a first committed batch", interval=0.01)
-        killed = psql(
-            db,
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            f"WHERE datname = '{db}' AND pid != pg_backend_pid() AND state != 'idle'",
-        )
-        log(f"terminated {killed} busy connection(s) after {counts(db)['sent']}/{total} sent")
-        # The next run: a restarted server (the killed worker's thread waits up
-        # to a minute before it polls again).
-        server.stop()
-        server = self.server(db, "b")
-        server.wait_http()
-        trigger(db, "dso_dunning.ir_cron_dso_dunning_send")
-        wait(lambda: counts(db)["sent"] == total, "every action sent")
-        self.deliver(db)
-
-    # -- driver ------------------------------------------------------------------
-
-    def run(self, template):
-        os.makedirs(os.path.join(DATA_DIR, "logs"), exist_ok=True)
-        self.controller.start()
-        try:
-            self.prepare(template)
-            self.run_scenario("kill -9 mid-batch", self.kill_mid_batch)
-            self.run_scenario("two servers + send now", self.two_servers_and_clicks)
-            self.run_scenario("smtp down then up", self.smtp_down_then_up)
-            self.run_scenario("connection killed", self.connection_killed)
-        except Exception as error:  # noqa: BLE001 — preparation failed: every scenario fails
-            log(f"FAIL preparation: {error!r}")
-            self.failed += 4 - self.passed - self.failed
-        finally:
+    def teardown(self):
+        for server in self.servers:
+            server.stop()
+        if self.controller:
             with contextlib.suppress(Exception):
                 self.controller.stop()
-            for db in self.dbs:
-                drop_db(db)
-        log(f"{self.passed} passed, {self.failed} failed")
-        return self.passed, self.failed
+        try:
+            drop_db(self.db)
+        except RuntimeError as error:  # cleanup only: the verdict stands
+            log(f"WARNING {error}")
+
+
+# -- scenarios -------------------------------------------------------------------
+
+
+def kill_mid_batch(sc):
+    total = sc.counts()["total"]
+    server = sc.server("a")
+    sc.send_cron()
+    first_batch = f"{sc.name}: a first committed batch"
+    wait(lambda: 0 < sc.counts()["sent"] < total, first_batch, interval=0.01)
+    server.kill()
+    log(f"{sc.name}: kill -9 after {sc.counts()['sent']}/{total} sent")
+    sc.server("b")
+    sc.send_cron()
+    wait(lambda: sc.counts()["sent"] == total, f"{sc.name}: every action sent")
+    sc.deliver()
+
+
+def two_servers_and_clicks(sc):
+    total = sc.counts()["total"]
+    first, second = sc.server("a", ready=False), sc.server("b", ready=False)
+    first.wait_http()
+    second.wait_http()
+    ids = [
+        int(i)
+        for i in psql(sc.db, "SELECT id FROM dso_dunning_action ORDER BY id DESC LIMIT 10").split()
+    ]
+    sc.send_cron()
+    trigger(sc.db, "dso_dunning.ir_cron_dso_dunning_plan")
+    for action_id in ids:
+        with contextlib.suppress(OSError):
+            (second if action_id % 2 else first).rpc(
+                "dso.dunning.action", "action_send_now", [action_id]
+            )
+    sc.send_cron()
+    wait(lambda: sc.counts()["sent"] == total, f"{sc.name}: every action sent")
+    sc.deliver()
+
+
+def smtp_down_then_up(sc):
+    total = sc.counts()["total"]
+    sc.smtp_down()
+    sc.server("a")
+    sc.send_cron()
+    wait(lambda: sc.counts()["sent"] == total, f"{sc.name}: every action queued")
+    sc.deliver()
+    errors = sc.counts()["error"]
+    log(f"{sc.name}: SMTP down: {errors}/{total} actions in error")
+    sc.smtp_up()
+    if errors != total:
+        raise AssertionError(f"expected {total} actions in error, got {errors}")
+    sc.send_cron()
+    wait(lambda: sc.counts()["sent"] == total, f"{sc.name}: every action requeued")
+    sc.deliver()
+
+
+def connection_killed(sc):
+    total = sc.counts()["total"]
+    server = sc.server("a")
+    sc.send_cron()
+    first_batch = f"{sc.name}: a first committed batch"
+    wait(lambda: 0 < sc.counts()["sent"] < total, first_batch, interval=0.01)
+    killed = psql(
+        sc.db,
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+        f"WHERE datname = '{sc.db}' AND pid != pg_backend_pid() AND state != 'idle'",
+    )
+    log(f"{sc.name}: terminated {killed} busy connection(s) after {sc.counts()['sent']}/{total}")
+    # The next run: a restarted server (the killed worker's thread waits up
+    # to a minute before it polls again).
+    server.stop()
+    sc.server("b")
+    sc.send_cron()
+    wait(lambda: sc.counts()["sent"] == total, f"{sc.name}: every action sent")
+    sc.deliver()
+
+
+SCENARIOS = {
+    "kill -9 mid-batch": kill_mid_batch,
+    "two servers + send now": two_servers_and_clicks,
+    "smtp down then up": smtp_down_then_up,
+    "connection killed": connection_killed,
+}
+
+
+def prepare(template, base):
+    started = time.monotonic()
+    clone(template, base)
+    subprocess.run(
+        odoo_cmd(base, "-i", "dso_dunning", "--stop-after-init", "--no-http"),
+        check=True,
+        capture_output=True,
+        timeout=TIMEOUT * 2,
+    )
+    out = shell(base, PREPARE, SMTP_PORT=0, CUSTOMERS=CUSTOMERS)
+    log(f"prepared {out.strip().splitlines()[-1]} in {time.monotonic() - started:.0f} s")
+
+
+def run_scenario(base, name, function):
+    """Run one scenario; return (ok, message). Never raises."""
+    started = time.monotonic()
+    sc = Scenario(base, name)
+    try:
+        sc.setup(base)
+        function(sc)
+        ok, line = sc.check()
+    except Exception as error:  # noqa: BLE001 — a broken scenario is a failed test
+        ok, line = False, f"FAIL {name}: {error!r} {counts(sc.db) if db_exists(sc.db) else ''}"
+    finally:
+        sc.teardown()
+    log(f"{line} ({time.monotonic() - started:.0f} s)")
+    if not ok and not line.startswith("FAIL"):
+        log(f"FAIL {name}")
+    return ok
 
 
 def run(template):
-    return FaultSuite().run(template)
+    """Prepare once, then run the scenarios side by side; return (passed, failed)."""
+    os.makedirs(os.path.join(DATA_DIR, "logs"), exist_ok=True)
+    base = f"dso_fault_base_{os.getpid()}"
+    started = time.monotonic()
+    try:
+        prepare(template, base)
+        with ThreadPoolExecutor(len(SCENARIOS)) as pool:
+            results = list(pool.map(lambda item: run_scenario(base, *item), SCENARIOS.items()))
+    except Exception as error:  # noqa: BLE001 — preparation failed: every scenario fails
+        log(f"FAIL preparation: {error!r}")
+        results = [False] * len(SCENARIOS)
+    finally:
+        drop_db(base)
+    passed = sum(results)
+    log(f"{passed} passed, {len(results) - passed} failed in {time.monotonic() - started:.0f} s")
+    return passed, len(results) - passed
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ Environment: see scripts/env.sh. ``TEST_TAGS`` narrows the run, for example
 """
 
 import ast
+import fcntl
 import hashlib
 import os
 import re
@@ -21,6 +22,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 
 REPO = os.environ["REPO_DIR"]
@@ -54,9 +56,23 @@ def db_exists(name):
     return psql(f"SELECT 1 FROM pg_database WHERE datname = '{name}'") == "1"
 
 
-def drop_db(name):
+def drop_db(name, attempts=10):
+    """Drop a database and its filestore. Retried: a connection we may not
+    terminate (another role's, e.g. autovacuum) usually goes away by itself."""
     env = dict(os.environ, PGOPTIONS="-c client_min_messages=warning")
-    subprocess.run(["dropdb", "--if-exists", "--force", name], check=True, env=env)
+    for attempt in range(attempts):
+        out = subprocess.run(
+            ["dropdb", "--if-exists", "--force", name],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if not out.returncode:
+            break
+        if attempt == attempts - 1:
+            raise RuntimeError(f"could not drop database {name}: {out.stderr.strip()}")
+        time.sleep(1)
     shutil.rmtree(os.path.join(DATA_DIR, "filestore", name), ignore_errors=True)
 
 
@@ -69,6 +85,7 @@ def template_name(deps):
     digest = hashlib.sha1()
     digest.update(",".join(deps).encode())
     digest.update(DATA_DIR.encode())  # the template's files live in this data dir
+    digest.update(b"assets-pregenerated")  # templates built since assets are pregenerated
     with open(os.path.join(ODOO_SRC, "odoo", "release.py"), "rb") as f:
         digest.update(f.read())
     return f"dso_tpl_{digest.hexdigest()[:12]}"
@@ -96,6 +113,14 @@ def odoo_cmd(db, *args):
 
 
 def ensure_template(deps):
+    """The template database, built once; concurrent runs wait for the builder."""
+    os.makedirs(os.path.join(DATA_DIR, "filestore"), exist_ok=True)
+    with open(os.path.join(DATA_DIR, "template.lock"), "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _ensure_template(deps)
+
+
+def _ensure_template(deps):
     name = template_name(deps)
     filestore = os.path.join(DATA_DIR, "filestore", name)
     if db_exists(name) and os.path.isdir(filestore):
@@ -119,6 +144,7 @@ def ensure_template(deps):
         sys.exit(
             f"[test] could not build the template database (exit {proc.returncode}), log: {logfile}"
         )
+    pregenerate_assets(building, logfile)
     psql(f'ALTER DATABASE "{building}" RENAME TO "{name}"')
     os.makedirs(os.path.join(DATA_DIR, "filestore"), exist_ok=True)
     src = os.path.join(DATA_DIR, "filestore", building)
@@ -128,6 +154,34 @@ def ensure_template(deps):
         os.makedirs(filestore)
     log(f"template ready in {time.time() - started:.0f} s")
     return name
+
+
+def pregenerate_assets(db, logfile):
+    """Generate every asset bundle in the template, once.
+
+    Odoo pregenerates all bundles before the first browser test of a run
+    (about 40 s, minutes on a loaded machine). Bundles are attachments named
+    after a hash of their content: the ones dso_dunning does not extend (unit
+    test, QUnit, frontend, report bundles...) are then found in every clone
+    and only the bundles the addon changes are built again.
+    """
+    cmd = [
+        os.path.join(VENV, "bin", "python"),
+        os.path.join(ODOO_SRC, "odoo-bin"),
+        "shell",
+        f"--addons-path={ADDONS_PATH}",
+        f"--data-dir={DATA_DIR}",
+        f"--database={db}",
+        "--no-http",
+        "--log-level=warn",
+    ]
+    code = "env['ir.qweb']._pregenerate_assets_bundles()\nenv.cr.commit()\n"
+    with open(logfile, "a", encoding="utf-8") as out:
+        proc = subprocess.run(
+            cmd, input=code, text=True, stdout=out, stderr=subprocess.STDOUT, check=False
+        )
+    if proc.returncode:
+        sys.exit(f"[test] could not pregenerate the template's assets, log: {logfile}")
 
 
 def clone(template, db):
@@ -162,12 +216,26 @@ def run_tests(db, tags):
     return returncode, summary, skipped, failures, logfile
 
 
-def run_faults(template):
-    """Process-level fault tests (scripts/fault_tests.py); skipped when TEST_TAGS narrows."""
+def start_faults(template):
+    """Start the process-level fault tests (scripts/fault_tests.py) in a thread,
+    side by side with the Odoo suite (they mostly wait on servers and crons).
+    Returns a function giving (passed, failed) once they are over."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import fault_tests
 
-    return fault_tests.run(template)
+    result = [(0, len(fault_tests.SCENARIOS))]
+
+    def target():
+        result[0] = fault_tests.run(template)
+
+    thread = threading.Thread(target=target, name="fault-tests")
+    thread.start()
+
+    def join():
+        thread.join()
+        return result[0]
+
+    return join
 
 
 def main():
@@ -177,6 +245,9 @@ def main():
     db = f"dso_test_{os.getpid()}"
     clone(template, db)
     started = time.time()
+    faults = None
+    if not os.environ.get("TEST_TAGS") and os.environ.get("FAULT_TESTS", "1") != "0":
+        faults = start_faults(template)
     try:
         returncode, summary, skipped, failures, logfile = run_tests(db, tags)
     finally:
@@ -202,8 +273,8 @@ def main():
             "is missing: run 'make setup'"
         )
     passed = max(total - failed - errors - len(skipped), 0)
-    if not os.environ.get("TEST_TAGS") and os.environ.get("FAULT_TESTS", "1") != "0":
-        fault_passed, fault_failed = run_faults(template)
+    if faults:
+        fault_passed, fault_failed = faults()
         passed += fault_passed
         failed += fault_failed
         if fault_failed:

@@ -245,7 +245,13 @@ class DsoDunningAction(models.Model):
             )
         locked.filtered(lambda a: a.state == "to_confirm").write({"state": "confirmed"})
         locked.filtered(lambda a: a.state == "planned").write({"state": "confirmed"})
-        self.env["dso.dunning.sender"].with_context(dunning_force_retry=True)._execute(locked)
+        # The user may send these actions (checked by the writes above); the send
+        # itself reads journal items and posts on the customer, which a collector
+        # without accounting or contact rights may not: it runs as superuser,
+        # still as this user (author of the message, "executed by").
+        self.env["dso.dunning.sender"].sudo().with_context(dunning_force_retry=True)._execute(
+            locked.sudo()
+        )
         return True
 
     def action_mark_posted(self):

@@ -171,6 +171,19 @@ class TestAgenda(DunningUsersMixin, DunningSendingCase):
         self.assertIn("Customer on holiday", call.message_ids[0].body)
         self.assertEqual(call.agenda_color, "blue")
 
+    def test_send_now_by_a_collector_without_accounting_rights(self):
+        """A collector with only the Dunning role sends an action: the email is
+        posted on the customer by the collector, not refused for lack of rights
+        on journal items or contacts."""
+        self.assertFalse(self.user_collector.has_group("account.group_account_invoice"))
+        self.assertFalse(self.user_collector.has_group("base.group_partner_manager"))
+        action = self._action("Send By Collector", 10, self.user_collector)
+        action.with_user(self.user_collector).action_send_now()
+        self.assertEqual(action.state, "sent", action.error_message)
+        self.assertEqual(action.executed_by_id, self.user_collector)
+        self.assertEqual(action.message_id.author_id, self.user_collector.partner_id)
+        self.assertEqual(action.message_id.res_id, action.partner_id.id)
+
     def test_inline_date_edit_by_collector(self):
         email = self._action("Inline Date", 10, self.user_collector)
         new_date = fields.Date.today() + 2 * DAY

@@ -7,8 +7,12 @@ class TestDemoData(TransactionCase):
     """The demo ledger a newcomer sees with ``make run``.
 
     The demo is loaded once for the class: it is large, and every load leaves
-    thousands of rolled-back rows that slow the tests that run after it.
+    thousands of rolled-back rows that slow the tests that run after it, so it
+    runs after the other classes (Odoo orders test modules by name, then by
+    ``test_sequence``; the screenshots, which load it too, come last).
     """
+
+    test_sequence = 90
 
     @classmethod
     def setUpClass(cls):

@@ -20,12 +20,6 @@ class TestE2ETour(DunningTourMixin, DunningUsersMixin, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls._create_dunning_users()
-        # The rights of a credit manager in a finance team: "Send now" runs as
-        # the user who clicks, re-reads the journal items (Invoicing) and posts
-        # the email on the customer (Contact Creation).
-        cls.user_manager.group_ids |= cls.env.ref("account.group_account_invoice") | cls.env.ref(
-            "base.group_partner_manager"
-        )
         cls.env["dso.dunning.demo"]._ensure_chart(cls.env.company)
         # The tour adds the email step after this one.
         cls.scenario = cls.env["dso.dunning.scenario"].create(

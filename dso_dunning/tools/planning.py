@@ -14,6 +14,7 @@ Vocabulary:
 
 import dataclasses
 import datetime
+import typing
 
 REF_DUE_DATE = "due_date"
 REF_PREVIOUS_ACTION = "previous_action"
@@ -50,6 +51,24 @@ class Episode:
 class Decision:
     step: StepRule
     date: datetime.date
+
+
+@dataclasses.dataclass(frozen=True)
+class Scenario:
+    """A scenario as the planner needs it, read once per run.
+
+    ``steps`` maps each step id to what an action at that step copies from
+    it (name, mode, channels, help text); ``rank`` each step id to its rank.
+    A scenario that is archived or never duns plans nothing (``live``).
+    """
+
+    id: int
+    company_id: int
+    live: bool
+    escalate_pending: bool
+    rules: tuple
+    steps: dict
+    rank: dict
 
 
 def sort_steps(steps):
@@ -127,9 +146,11 @@ def check_steps(steps):
     return problems
 
 
-@dataclasses.dataclass(frozen=True)
-class Item:
-    """One open receivable item of a customer (company currency residual)."""
+class Item(typing.NamedTuple):
+    """One open receivable item of a customer (company currency residual).
+
+    A named tuple: the planner makes one per open item of every customer.
+    """
 
     line_id: int
     move_id: int

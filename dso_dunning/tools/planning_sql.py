@@ -1,0 +1,140 @@
+"""Set-based SQL of the planning engine: the rows of a whole batch in one query.
+
+Each function returns an ``odoo.tools.SQL`` that inserts plain rows given
+as one JSON array (``jsonb_to_recordset``): one parameter whatever the number
+of rows, so a batch of hundreds of actions costs the same few queries as one.
+The caller (``dso.dunning.planner``) flushes what these queries read, and
+invalidates and marks modified what they write.
+"""
+
+import json
+
+from odoo.tools import SQL
+
+
+def _rows(rows):
+    return json.dumps(rows, default=str)
+
+
+def insert_actions(rows, digits, uid, now):
+    """New actions, with the stored fields ``create()`` would compute.
+
+    ``mode`` and the channels are the step's (related stored fields);
+    ``name`` comes computed with the row; amounts are rounded to the
+    company currency's ``digits``, as monetary fields are. Returns (id,
+    partner_id, scenario_id) per action: the key of the one-pending index.
+    """
+    return SQL(
+        """
+        INSERT INTO dso_dunning_action
+               (company_id, partner_id, scenario_id, step_id, step_rank, date, state,
+                collector_id, amount_due, amount_overdue, oldest_due_date, days_overdue,
+                name, mode, channel_email, channel_sms, channel_letter, channel_call,
+                channel_task, create_uid, create_date, write_uid, write_date)
+        SELECT new.company_id, new.partner_id, new.scenario_id, new.step_id, new.step_rank,
+               new.date, new.state, new.collector_id, ROUND(new.amount_due, %(digits)s),
+               ROUND(new.amount_overdue, %(digits)s), new.oldest_due_date, new.days_overdue,
+               new.name, step.mode,
+               COALESCE(step.channel_email, FALSE), COALESCE(step.channel_sms, FALSE),
+               COALESCE(step.channel_letter, FALSE), COALESCE(step.channel_call, FALSE),
+               COALESCE(step.channel_task, FALSE), %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM jsonb_to_recordset(%(rows)s::jsonb) AS new(
+               company_id int, partner_id int, scenario_id int, step_id int, step_rank int,
+               date date, state varchar, collector_id int, amount_due numeric,
+               amount_overdue numeric, oldest_due_date date, days_overdue int, name varchar)
+          JOIN dso_dunning_step step ON step.id = new.step_id
+     RETURNING id, partner_id, scenario_id
+        """,
+        rows=_rows(rows),
+        digits=digits,
+        uid=uid,
+        now=now,
+    )
+
+
+def insert_action_lines(company_id, action_ids, dates, line_ids, uid, now):
+    """Items of new actions: ``line_ids[i]`` is an open item of ``action_ids[i]``,
+    an action of ``company_id`` dated ``dates[i]``.
+
+    The item's figures are copied from the journal item, as the planner read
+    them in this transaction; ``days_overdue`` is counted on the action's date.
+    """
+    return SQL(
+        """
+        INSERT INTO dso_dunning_action_line
+               (action_id, company_id, move_line_id, move_id, date_maturity,
+                days_overdue, amount_residual, amount_residual_currency, currency_id,
+                create_uid, create_date, write_uid, write_date)
+        SELECT item.action_id, %(company_id)s, aml.id, aml.move_id,
+               COALESCE(aml.date_maturity, aml.date),
+               item.date - COALESCE(aml.date_maturity, aml.date), aml.amount_residual,
+               aml.amount_residual_currency, aml.currency_id,
+               %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM unnest(%(action_ids)s::int[], %(dates)s::date[], %(line_ids)s::int[])
+               AS item(action_id, date, line_id)
+          JOIN account_move_line aml ON aml.id = item.line_id
+        """,
+        company_id=company_id,
+        action_ids=action_ids,
+        dates=dates,
+        line_ids=line_ids,
+        uid=uid,
+        now=now,
+    )
+
+
+def insert_activities(rows, res_model, res_model_id, uid, now):
+    """Automated activities on records of ``res_model``, as ``activity_schedule`` makes them.
+
+    ``user_tz`` (related stored: the assigned user's) and ``res_name``
+    (computed stored) come with the row. Returns (id, user_id, date_deadline).
+    """
+    return SQL(
+        """
+        INSERT INTO mail_activity
+               (res_model_id, res_model, res_id, res_name, activity_type_id, summary, note,
+                date_deadline, automated, user_id, user_tz, active,
+                create_uid, create_date, write_uid, write_date)
+        SELECT %(res_model_id)s, %(res_model)s, new.res_id, new.res_name, new.activity_type_id,
+               new.summary, new.note, new.date_deadline, TRUE, new.user_id, new.user_tz, TRUE,
+               %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM jsonb_to_recordset(%(rows)s::jsonb) AS new(
+               res_id int, res_name varchar, activity_type_id int, summary varchar,
+               note text, date_deadline date, user_id int, user_tz varchar)
+     RETURNING id, user_id, date_deadline
+        """,
+        rows=_rows(rows),
+        res_model=res_model,
+        res_model_id=res_model_id,
+        uid=uid,
+        now=now,
+    )
+
+
+def insert_followers(rows, res_model):
+    """Followers of records of ``res_model`` with their subtypes; existing ones are kept.
+
+    ``rows``: one per (res_id, partner_id, subtype_ids), as
+    ``mail.followers._insert_followers`` would create them.
+    """
+    return SQL(
+        """
+        WITH wanted AS (
+            SELECT * FROM jsonb_to_recordset(%(rows)s::jsonb)
+                       AS f(res_id int, partner_id int, subtype_ids int[])
+        ), new AS (
+            INSERT INTO mail_followers (res_model, res_id, partner_id)
+            SELECT %(res_model)s, wanted.res_id, wanted.partner_id FROM wanted
+            ON CONFLICT (res_model, res_id, partner_id) DO NOTHING
+         RETURNING id, res_id, partner_id
+        )
+        INSERT INTO mail_followers_mail_message_subtype_rel
+               (mail_followers_id, mail_message_subtype_id)
+        SELECT new.id, subtype_id
+          FROM new
+          JOIN wanted ON wanted.res_id = new.res_id AND wanted.partner_id = new.partner_id
+         CROSS JOIN LATERAL unnest(wanted.subtype_ids) AS subtype_id
+        """,
+        rows=_rows(rows),
+        res_model=res_model,
+    )

@@ -12,7 +12,8 @@ AGENDA_TABS = {
     "automatic": "dso_dunning.dso_dunning_agenda_automatic_action",
     "history": "dso_dunning.dso_dunning_agenda_history_action",
 }
-CHUNK = 500
+CHUNK = 2000
+NAME_CACHE = 50_000  # names of related records kept between chunks
 CHANNELS = ("channel_email", "channel_sms", "channel_letter", "channel_call", "channel_task")
 
 
@@ -115,62 +116,192 @@ class DsoDunningAgenda(models.AbstractModel):
             self.env._("Currency"),
         ]
 
-    def _chunks(self, ids):
-        """Records of ``ids`` by chunks, the cache emptied between them."""
-        for chunk in split_every(CHUNK, ids):
-            yield self.env["dso.dunning.action"].browse(chunk)
-            self.env.invalidate_all()
-
     def _labels(self, field):
         field = self.env["dso.dunning.action"]._fields[field]
         return dict(field._description_selection(self.env))
 
+    def _select(self, Model, query, fnames):
+        """Rows ``(id, *fnames)`` of ``query`` on ``Model``, as stored (many2ones as ids)."""
+        return self.env.execute_query(
+            query.select(
+                SQL.identifier(query.table, "id"),
+                *(Model._field_to_sql(query.table, fname, query) for fname in fnames),
+            )
+        )
+
+    def _names(self, model, ids, cache, display=False):
+        """``{id: name}`` of ``ids`` read with the ORM (translations, access); fills ``cache``.
+
+        The cache spares reading a customer again in the next chunks; it is
+        emptied when it grows past NAME_CACHE entries, so memory stays bounded.
+        """
+        missing = {id_ for id_ in ids if id_ and id_ not in cache}
+        if len(cache) + len(missing) > NAME_CACHE:
+            cache.clear()
+            missing = {id_ for id_ in ids if id_}
+        for record in self.env[model].browse(missing):
+            cache[record.id] = record.display_name if display else record.name
+        return cache
+
+    def _company_currencies(self, company_ids, cache):
+        missing = {id_ for id_ in company_ids if id_ and id_ not in cache}
+        for company in self.env["res.company"].browse(missing):
+            cache[company.id] = company.currency_id.name
+        return cache
+
     def _history_rows(self, ids):
+        """The rows of the Actions sheet, read per chunk in a few queries.
+
+        Columns come from one SQL query per chunk; names of the related
+        records through the ORM, each read once (see ``_names``). The ORM
+        cache is emptied between chunks so that memory stays flat.
+        """
         Action = self.env["dso.dunning.action"]
+        Line = self.env["dso.dunning.action.line"]
         modes, states = self._labels("mode"), self._labels("state")
         outcomes, reasons = self._labels("outcome"), self._labels("cancel_reason")
-        channel_labels = {
-            name: Action._fields[name].get_description(self.env)["string"] for name in CHANNELS
-        }
-        for actions in self._chunks(ids):
-            for action in actions:
-                yield (
-                    action.id,
-                    action.date,
-                    action.partner_id.display_name,
-                    action.step_id.name,
-                    action.scenario_id.name,
-                    modes.get(action.mode),
-                    ", ".join(channel_labels[name] for name in CHANNELS if action[name]),
-                    states.get(action.state),
-                    action.collector_id.name,
-                    action.executed_date,
-                    action.executed_by_id.name,
-                    action.sent_to,
-                    outcomes.get(action.outcome),
-                    action.promise_date,
-                    action.amount_due,
-                    action.amount_overdue,
-                    action.currency_id.name,
-                    action.days_overdue,
-                    len(action.line_ids),
-                    reasons.get(action.cancel_reason),
+        channel_labels = [
+            Action._fields[name].get_description(self.env)["string"] for name in CHANNELS
+        ]
+        steps, scenarios, users, currencies, partners = {}, {}, {}, {}, {}
+        fnames = [
+            "date",
+            "partner_id",
+            "step_id",
+            "scenario_id",
+            "mode",
+            *CHANNELS,
+            "state",
+            "collector_id",
+            "executed_date",
+            "executed_by_id",
+            "sent_to",
+            "outcome",
+            "promise_date",
+            "amount_due",
+            "amount_overdue",
+            "company_id",
+            "days_overdue",
+            "cancel_reason",
+        ]
+        for chunk in split_every(CHUNK, ids):
+            rows = self._select(Action, Action.browse(chunk)._as_query(), fnames)
+            # Items under the user's access rules, as ``line_ids`` reads them.
+            counts = {
+                action.id: count
+                for action, count in Line._read_group(
+                    [("action_id", "in", chunk)], ["action_id"], ["__count"]
                 )
+            }
+            self._names("res.partner", {row[2] for row in rows}, partners, display=True)
+            self._names("dso.dunning.step", {row[3] for row in rows}, steps)
+            self._names("dso.dunning.scenario", {row[4] for row in rows}, scenarios)
+            self._names("res.users", {row[12] for row in rows} | {row[14] for row in rows}, users)
+            self._company_currencies({row[20] for row in rows}, currencies)
+            for (
+                action_id,
+                date,
+                partner_id,
+                step_id,
+                scenario_id,
+                mode,
+                *channels,
+                state,
+                collector_id,
+                executed_date,
+                executed_by_id,
+                sent_to,
+                outcome,
+                promise_date,
+                amount_due,
+                amount_overdue,
+                company_id,
+                days_overdue,
+                cancel_reason,
+            ) in rows:
+                yield (
+                    action_id,
+                    date,
+                    partners.get(partner_id),
+                    steps.get(step_id),
+                    scenarios.get(scenario_id),
+                    modes.get(mode),
+                    ", ".join(
+                        label for label, on in zip(channel_labels, channels, strict=True) if on
+                    ),
+                    states.get(state),
+                    users.get(collector_id),
+                    executed_date,
+                    users.get(executed_by_id),
+                    sent_to,
+                    outcomes.get(outcome),
+                    promise_date,
+                    float(amount_due or 0.0),
+                    float(amount_overdue or 0.0),
+                    currencies.get(company_id),
+                    days_overdue or 0,
+                    counts.get(action_id, 0),
+                    reasons.get(cancel_reason),
+                )
+            self.env.invalidate_all()
 
     def _history_item_rows(self, ids):
-        for actions in self._chunks(ids):
-            for action in actions:
-                for line in action.line_ids:
+        """The rows of the Items sheet: each action's items in ``line_ids`` order."""
+        Action = self.env["dso.dunning.action"]
+        Line = self.env["dso.dunning.action.line"]
+        Move = self.env["account.move"].sudo()
+        steps, currencies, partners = {}, {}, {}
+        for chunk in split_every(CHUNK, ids):
+            # As ``line_ids`` reads them: the user's access rules, the model's order.
+            rows = self._select(
+                Line,
+                Line._search([("action_id", "in", chunk)], order=Line._order),
+                [
+                    "action_id",
+                    "move_id",
+                    "date_maturity",
+                    "days_overdue",
+                    "amount_residual",
+                    "company_id",
+                ],
+            )
+            if not rows:
+                continue
+            by_action = {}
+            for row in rows:
+                by_action.setdefault(row[1], []).append(row)
+            actions = {
+                row[0]: row[1:]
+                for row in self._select(
+                    Action,
+                    Action.browse(by_action)._as_query(ordered=False),
+                    ["date", "partner_id", "step_id"],
+                )
+            }
+            self._names("res.partner", {a[1] for a in actions.values()}, partners, display=True)
+            self._names("dso.dunning.step", {a[2] for a in actions.values()}, steps)
+            self._company_currencies({row[6] for row in rows}, currencies)
+            # The item is part of what the user may read; its document name
+            # is not worth an accounting right.
+            moves = dict(
+                self._select(
+                    Move, Move.browse({row[2] for row in rows} - {None})._as_query(False), ["name"]
+                )
+            )
+            for action_id in chunk:
+                if action_id not in by_action:
+                    continue
+                date, partner_id, step_id = actions[action_id]
+                for _id, _action, move_id, due, days, residual, company_id in by_action[action_id]:
                     yield (
-                        action.id,
-                        action.date,
-                        action.partner_id.display_name,
-                        action.step_id.name,
-                        # The item is part of what the user may read; its
-                        # document name is not worth an accounting right.
-                        line.move_id.sudo().name,
-                        line.date_maturity,
-                        line.days_overdue,
-                        line.amount_residual,
-                        line.company_currency_id.name,
+                        action_id,
+                        date,
+                        partners.get(partner_id),
+                        steps.get(step_id),
+                        moves.get(move_id),
+                        due,
+                        days or 0,
+                        float(residual or 0.0),
+                        currencies.get(company_id),
                     )
+            self.env.invalidate_all()

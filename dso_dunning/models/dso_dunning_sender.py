@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 import pytz
 
@@ -9,6 +10,7 @@ from ..tools import sending
 _logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 50
+EMAIL_FIELDS = ["subject", "body_html", "email_from", "reply_to"]
 
 
 class DunningSendError(Exception):
@@ -92,9 +94,34 @@ class DsoDunningSender(models.AbstractModel):
 
     @api.model
     def _execute(self, actions):
-        """Execute ``actions`` (already locked); return those sent."""
-        sent = actions.browse()
+        """Execute ``actions`` (already locked); return those sent.
+
+        The batch is executed at once in one savepoint: residuals re-checked,
+        templates rendered and actions written for all of them together. If
+        anything unexpected fails there, the savepoint is rolled back and the
+        actions are executed one by one, each in its own savepoint, so that
+        only the failing one goes to error.
+        """
         actions.invalidate_recordset()
+        actions = actions.filtered(lambda a: a._is_executable())
+        if len(actions) > 1:
+            try:
+                with self.env.cr.savepoint():
+                    sent, one_by_one = self._execute_batch(actions)
+            except Exception:
+                _logger.warning(
+                    "dunning batch of %s actions failed, executing them one by one",
+                    len(actions),
+                    exc_info=True,
+                )
+            else:
+                return sent | self._execute_each(one_by_one)
+        return self._execute_each(actions)
+
+    @api.model
+    def _execute_each(self, actions):
+        """Execute ``actions`` one by one, each in its own savepoint; return those sent."""
+        sent = actions.browse()
         for action in actions:
             if not action._is_executable():
                 continue
@@ -113,11 +140,88 @@ class DsoDunningSender(models.AbstractModel):
                 )
         return sent
 
+    @api.model
+    def _execute_batch(self, actions):
+        """Execute the plain email actions of ``actions`` together.
+
+        Returns ``(sent, one_by_one)``: the actions sent, and those left to
+        the one-by-one path (other channels, a retried email, a template that
+        failed to render for the group). Raises on anything unexpected.
+        """
+        one_by_one = actions.filtered(
+            lambda a: a.channel_sms or a.channel_letter or not a.channel_email or a.email_done
+        )
+        actions = (actions - one_by_one)._recheck_still_due()
+        errors = {}
+        by_template = defaultdict(list)
+        for action in actions:
+            try:
+                self._check_not_blocked(action)
+                self._check_email(action)
+            except DunningSendError as error:
+                errors[action] = error
+                continue
+            by_template[action.step_id.mail_template_id].append(action.id)
+        rendered = {}
+        for template, ids in by_template.items():
+            try:
+                rendered.update(template._generate_template(ids, EMAIL_FIELDS))
+            except Exception:  # noqa: BLE001 - the one-by-one path reports it per action
+                one_by_one |= actions.browse(ids)
+        to_post = actions.filtered(lambda a: a.id in rendered)
+        thread_values = self._thread_values(to_post, rendered)
+        vals_by_action = {}
+        for action in to_post:
+            vals_by_action[action] = self._post_email(
+                action, rendered[action.id], thread_values[action.id]
+            )
+        # Written together after the posts: one UPDATE for the batch at flush.
+        for action, vals in vals_by_action.items():
+            action.write(self._sent_vals(action, vals))
+        for action, error in errors.items():
+            action._set_error(str(error), retryable=error.retryable)
+        return actions.browse([a.id for a in vals_by_action]), one_by_one
+
+    @api.model
+    def _thread_values(self, actions, rendered):
+        """Per action, message values ``message_post`` would compute one customer at a time.
+
+        The same Odoo helpers, called once for the batch: the alias domain and
+        company of each customer's thread, and the author found from the
+        rendered sender address (as ``_message_compute_author`` does).
+        """
+        partners = actions.partner_id
+        alias_domains = partners.sudo()._mail_get_alias_domains(default_company=self.env.company)
+        companies = partners._mail_get_companies(default=self.env.company)
+        senders = defaultdict(set)
+        for action in actions:
+            senders[action.partner_id].add(rendered[action.id].get("email_from") or None)
+        # One address per customer thread (else message_post finds the author).
+        records_emails = {
+            partner: list(emails) for partner, emails in senders.items() if len(emails) == 1
+        }
+        records_emails = {
+            partner: emails for partner, emails in records_emails.items() if emails[0]
+        }
+        authors = partners.browse([p.id for p in records_emails])._partner_find_from_emails(
+            records_emails, no_create=True
+        )
+        values = {}
+        for action in actions:
+            partner = action.partner_id
+            values[action.id] = {
+                "record_alias_domain_id": alias_domains[partner.id].id,
+                "record_company_id": companies[partner.id].id,
+            }
+            if partner.id in authors:
+                values[action.id]["author_id"] = authors[partner.id][:1].id
+        return values
+
     # ------------------------------------------------------------------
     # Channels
     # ------------------------------------------------------------------
 
-    def _execute_one(self, action):
+    def _check_not_blocked(self, action):
         partner = action.partner_id
         if partner.dunning_block_reason and (
             not partner.dunning_block_until
@@ -132,6 +236,20 @@ class DsoDunningSender(models.AbstractModel):
                     ).get(partner.dunning_block_reason),
                 )
             )
+
+    def _sent_vals(self, action, vals):
+        return {
+            **vals,
+            # A letter is sent once someone marks it posted.
+            "state": "to_post" if action.channel_letter else "sent",
+            "error_message": False,
+            "error_retryable": False,
+            "executed_date": fields.Datetime.now(),
+            "executed_by_id": self.env.uid,
+        }
+
+    def _execute_one(self, action):
+        self._check_not_blocked(action)
         vals = {}
         if action.email_done:
             self._requeue_failed_email(action)
@@ -141,17 +259,7 @@ class DsoDunningSender(models.AbstractModel):
             vals.update(self._send_sms(action))
         if action.channel_letter and not action.letter_done:
             vals.update(self._generate_letter(action))
-        action.write(
-            {
-                **vals,
-                # A letter is sent once someone marks it posted.
-                "state": "to_post" if action.channel_letter else "sent",
-                "error_message": False,
-                "error_retryable": False,
-                "executed_date": fields.Datetime.now(),
-                "executed_by_id": self.env.uid,
-            }
-        )
+        action.write(self._sent_vals(action, vals))
 
     def _requeue_failed_email(self, action):
         """Retry the email that failed (mail server down) rather than post it twice."""
@@ -178,9 +286,9 @@ class DsoDunningSender(models.AbstractModel):
     def _recipient(self, action):
         return action.partner_id.dunning_contact_id
 
-    def _send_email(self, action):
-        template = action.step_id.mail_template_id
-        if not template:
+    def _check_email(self, action):
+        """Raise unless ``action`` can be emailed: a template, a contact with an address."""
+        if not action.step_id.mail_template_id:
             raise DunningSendError(
                 self.env._(
                     "Step “%(step)s” has no email template: choose one in the scenario.",
@@ -196,11 +304,12 @@ class DsoDunningSender(models.AbstractModel):
                     contact=contact.display_name,
                 )
             )
+
+    def _send_email(self, action):
+        self._check_email(action)
+        template = action.step_id.mail_template_id
         try:
-            values = template._generate_template(
-                action.ids,
-                ["subject", "body_html", "email_from", "reply_to"],
-            )[action.id]
+            values = template._generate_template(action.ids, EMAIL_FIELDS)[action.id]
         except Exception as error:
             raise DunningSendError(
                 self.env._(
@@ -209,9 +318,13 @@ class DsoDunningSender(models.AbstractModel):
                     error=error,
                 )
             ) from error
+        return self._post_email(action, values)
+
+    def _post_email(self, action, values, thread_values=None):
+        """Post the rendered email on the customer's thread; the action's values."""
         # Recipients come from the collection-contact chain, not from the
         # template, so every step reaches the same person.
-        recipients = contact
+        recipients = self._recipient(action)
         cc = action.company_id.dunning_email_cc
         message = action.partner_id.with_context(mail_notify_force_send=False).message_post(
             body=values.get("body_html") or "",
@@ -223,6 +336,7 @@ class DsoDunningSender(models.AbstractModel):
             message_type="comment",
             subtype_xmlid="dso_dunning.mt_dunning_reminder",
             attachment_ids=self._invoice_attachments(action).ids,
+            **(thread_values or {}),
         )
         return {
             "message_id": message.id,

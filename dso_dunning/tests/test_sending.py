@@ -1,3 +1,5 @@
+import datetime
+
 from freezegun import freeze_time
 
 from odoo import Command
@@ -374,3 +376,96 @@ class TestStatement(DunningSendingCase):
         self.assertEqual(action.state, "error")
         self.assertIn("bounced", action.error_message)
         self.assertFalse(action.error_retryable)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestSendingScale(DunningSendingCase):
+    """Sending costs queries per batch and per action, never per journal item.
+
+    Five customers with ten open items each, then five with a hundred each
+    (50 vs 500 items): one batch each, about the same number of queries. If
+    a change makes the count grow with the items, a customer with a long
+    ledger slows the whole sending run down.
+    """
+
+    def _customers_with_items(self, prefix, customers, items):
+        """``customers`` customers, each with ``items`` receivable items 10 days late."""
+        partners = self.env["res.partner"].create(
+            [
+                {"name": f"{prefix} {i}", "is_company": True, "email": f"{prefix}{i}@example.com"}
+                for i in range(customers)
+            ]
+        )
+        journal = self.env["account.journal"].search(
+            [("type", "=", "general"), ("company_id", "=", self.company.id)], limit=1
+        )
+        income = self.env["account.account"].search(
+            [("account_type", "=", "income"), ("company_ids", "in", self.company.id)], limit=1
+        )
+        today = datetime.date.fromisoformat(NOW[:10])
+        due = today - datetime.timedelta(days=10)
+        receivable = partners[:1].with_company(self.company).property_account_receivable_id
+        moves = (
+            self.env["account.move"]
+            .with_company(self.company)
+            .create(
+                [
+                    {
+                        "move_type": "entry",
+                        "journal_id": journal.id,
+                        "date": due,
+                        "line_ids": [
+                            Command.create(
+                                {
+                                    "name": f"Item {n}",
+                                    "partner_id": partner.id,
+                                    "account_id": receivable.id,
+                                    "debit": 100.0,
+                                    "date_maturity": due,
+                                }
+                            )
+                            for n in range(items)
+                        ]
+                        + [
+                            Command.create(
+                                {"name": "Sales", "account_id": income.id, "credit": 100.0 * items}
+                            )
+                        ],
+                    }
+                    for partner in partners
+                ]
+            )
+        )
+        moves.action_post()
+        # Odoo leaves miscellaneous entries out of follow-ups by default.
+        moves.line_ids.filtered("partner_id").no_followup = False
+        self._plan(partners=partners, force=True)
+        actions = self.env["dso.dunning.action"].search(
+            [("partner_id", "in", partners.ids), ("state", "=", "planned")]
+        )
+        self.assertEqual(len(actions), customers)
+        self.assertEqual(len(actions.line_ids), customers * items)
+        return actions
+
+    def _send_counting_queries(self, actions):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self.sender._execute(actions.try_lock_for_update())
+        self.env.flush_all()
+        count = self.env.cr.sql_log_count - before
+        self.assertEqual(set(actions.mapped("state")), {"sent"})
+        return count
+
+    def test_query_count_does_not_grow_with_items(self):
+        warm_up = self._customers_with_items("Warm", 2, 3)
+        few = self._customers_with_items("Few", 5, 10)
+        many = self._customers_with_items("Many", 5, 100)
+        self._send_counting_queries(warm_up)
+        small = self._send_counting_queries(few)
+        large = self._send_counting_queries(many)
+        self.assertLessEqual(large, small + 5, f"50 items: {small} queries, 500 items: {large}")
+        for action in many:
+            self.assertEqual(action.message_id.res_id, action.partner_id.id)
+            self.assertGreaterEqual(action.message_id.body.count("<tr"), 100, "every item listed")

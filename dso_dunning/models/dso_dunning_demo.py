@@ -220,13 +220,17 @@ class DsoDunningDemo(models.AbstractModel):
                 and (a.state == "confirmed" or (a.state == "planned" and a.mode == "automatic"))
             )
         )
-        # Half of what is due is sent now; the rest waits for the sending cron.
-        # sent by the administrator, as a click on "Send now" would
-        self.env["dso.dunning.sender"].with_user(self.env.ref("base.user_admin"))._execute(due[::2])
+        # Half of what is due is sent now, by the administrator as a click on
+        # "Send now" would; the rest waits for the sending cron.
+        admin = self.env.ref("base.user_admin")
+        self.env["dso.dunning.sender"].with_user(admin)._execute(due[::2])
         for action in actions.filtered(lambda a: a.mode == "manual")[:4]:
             action.write({"outcome": "no_answer"})
-            action.action_done()
+            action.with_user(admin).action_done()
         self._create_history(company, partners, today)
+        # last dunning date, current and next step of the customers, history included
+        planner = self.env["dso.dunning.planner"]
+        planner._write_figures(company, planner._action_figures(company, partners.ids))
 
     @api.model
     def _create_history(self, company, partners, today):

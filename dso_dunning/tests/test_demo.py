@@ -62,6 +62,12 @@ class TestDemoData(TransactionCase):
         months = {(a.date.year, a.date.month) for a in executed}
         self.assertGreaterEqual(len(months), 4, "several months of history for the charts")
         self.assertGreaterEqual(len(actions.collector_id), 2)
+        # the customer list shows when each customer was last dunned, and by whom
+        for partner in executed.partner_id:
+            mine = executed.filtered(lambda a, p=partner: a.partner_id == p)
+            last = max(mine.mapped("executed_date")).date()
+            self.assertEqual(partner.with_company(self.env.company).dunning_last_date, last)
+        self.assertNotIn(self.env.ref("base.user_root"), executed.executed_by_id)
 
     def test_demo_alerts_highlight_demo_customers(self):
         alerts = self.env["dso.dunning.demo"]._load_demo_alerts()

@@ -221,7 +221,14 @@ def disable_autovacuum(db):
 
 def run_tests(db, tags):
     logfile = os.path.join(DATA_DIR, "logs", f"{db}.log")
-    cmd = odoo_cmd(db, "-i", MODULE, f"--test-tags={tags}", "--log-level=info")
+    cmd = odoo_cmd(
+        db,
+        "-i",
+        MODULE,
+        f"--test-tags={tags}",
+        "--log-level=info",
+        "--log-handler=odoo.tests.stats:DEBUG",  # time and queries of each test, in the log
+    )
     summary, skipped, failures = None, [], []
     shown = False  # the last log record was shown: show its continuation lines too
     with open(logfile, "w", encoding="utf-8") as out:

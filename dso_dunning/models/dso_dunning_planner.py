@@ -175,14 +175,16 @@ class DsoDunningPlanner(models.AbstractModel):
             "settings": self._customer_settings(company, partners),
             "scenarios": scenarios,
             "items": {},  # {customer id: its items by scenario}, for the figures
+            "action_scenarios": {},  # {customer id: scenarios of its actions}
         }
         self._load_scenarios(
-            company,
             {s["scenario_id"] for s in batch["settings"].values()}
             | {row["override_id"] for p in partners for row in by_partner[p.id]},
             scenarios,
         )
         existing = self._actions_by_customer(company, partners, by_partner)
+        for partner_id, scenario_id in existing:
+            batch["action_scenarios"].setdefault(partner_id, []).append(scenario_id)
         counts = dict.fromkeys(stats, 0)
         try:
             with self.env.cr.savepoint():
@@ -294,14 +296,14 @@ class DsoDunningPlanner(models.AbstractModel):
             }
         return settings
 
-    def _load_scenarios(self, company, scenario_ids, scenarios):
+    def _load_scenarios(self, scenario_ids, scenarios):
         """Read the scenarios not read yet, with their steps, into ``scenarios``."""
         missing = [sid for sid in scenario_ids if sid and sid not in scenarios]
         if not missing:
             return
-        records = (
-            self.env["dso.dunning.scenario"].sudo().with_context(active_test=False).browse(missing)
-        )
+        # exists(): a customer's scenario is a company-dependent value, and
+        # one that was deleted since plans nothing
+        records = self.env["dso.dunning.scenario"].sudo().browse(missing).exists()
         for scenario in records:
             steps = scenario.step_ids.sorted(lambda s: (s.sequence, s.id))
             rules = tuple(steps._to_rules())
@@ -396,10 +398,10 @@ class DsoDunningPlanner(models.AbstractModel):
                 )
         else:
             stats["skipped"] += 1
-        for (partner_id, scenario_id), actions in existing.items():
-            if partner_id != partner.id or scenario_id in live:
+        for scenario_id in batch["action_scenarios"].get(partner.id, ()):
+            if scenario_id in live:
                 continue
-            pending = [a for a in actions if a.state in PENDING_STATES]
+            pending = [a for a in existing[partner.id, scenario_id] if a.state in PENDING_STATES]
             for action in pending:
                 action._cancel("credit" if skip else "paid")
             stats["cancelled"] += len(pending)
@@ -598,17 +600,26 @@ class DsoDunningPlanner(models.AbstractModel):
         )
         ids = {(partner_id, scenario_id): id_ for id_, partner_id, scenario_id in inserted}
         new = [(ids[vals["partner_id"], vals["scenario_id"]], vals) for vals in vals_list]
-        action_ids, dates, line_ids = [], [], []
-        for action_id, vals in new:
-            action_ids.extend([action_id] * len(vals["items"]))
-            dates.extend([vals["date"]] * len(vals["items"]))
-            line_ids.extend(item.line_id for item in vals["items"])
-        if line_ids:
-            # the items' figures are read from the journal items, as planned
-            self.env["account.move.line"].flush_model(OPEN_ITEM_FIELDS)
-            self.env.execute_query(
-                planning_sql.insert_action_lines(company.id, action_ids, dates, line_ids, uid, now)
+        columns = {
+            name: []
+            for name in (
+                "action_id", "company_id", "move_line_id", "move_id", "date_maturity",
+                "days_overdue", "amount_residual", "amount_residual_currency", "currency_id",
             )
+        }  # fmt: skip
+        for action_id, vals in new:
+            for item in vals["items"]:
+                columns["action_id"].append(action_id)
+                columns["move_line_id"].append(item.line_id)
+                columns["move_id"].append(item.move_id)
+                columns["date_maturity"].append(item.maturity)
+                columns["days_overdue"].append((vals["date"] - item.maturity).days)
+                columns["amount_residual"].append(item.residual)
+                columns["amount_residual_currency"].append(item.residual_currency)
+                columns["currency_id"].append(item.currency_id)
+        if columns["action_id"]:
+            columns["company_id"] = [company.id] * len(columns["action_id"])
+            self.env.execute_query(planning_sql.insert_action_lines(columns, uid, now))
         manual = [
             (action_id, vals, row)
             for (action_id, vals), row in zip(new, rows, strict=True)
@@ -693,14 +704,21 @@ class DsoDunningPlanner(models.AbstractModel):
             "dso.dunning.action"
         )
         current = self.env.user.partner_id
-        followers = []
-        for row in rows:
-            partner = users.browse(row["user_id"]).partner_id
+        follows = {}  # {user id: (partner id, subtype ids)} of the users who follow
+        for user in users:
+            partner = user.partner_id
             if partner.active or partner == current:
                 subtypes = external if partner.partner_share else default
-                followers.append(
-                    {"res_id": row["res_id"], "partner_id": partner.id, "subtype_ids": subtypes.ids}
-                )
+                follows[user.id] = (partner.id, subtypes.ids)
+        followers = [
+            {
+                "res_id": row["res_id"],
+                "partner_id": follows[row["user_id"]][0],
+                "subtype_ids": follows[row["user_id"]][1],
+            }
+            for row in rows
+            if row["user_id"] in follows
+        ]
         if followers:
             self.env["mail.followers"].flush_model()
             self.env.execute_query(planning_sql.insert_followers(followers, "dso.dunning.action"))

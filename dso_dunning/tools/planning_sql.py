@@ -52,12 +52,15 @@ def insert_actions(rows, digits, uid, now):
     )
 
 
-def insert_action_lines(company_id, action_ids, dates, line_ids, uid, now):
-    """Items of new actions: ``line_ids[i]`` is an open item of ``action_ids[i]``,
-    an action of ``company_id`` dated ``dates[i]``.
+def insert_action_lines(columns, uid, now):
+    """Items of actions, given column by column: ``columns`` maps each
+    column of the rows (action_id, company_id, move_line_id, move_id,
+    date_maturity, days_overdue, amount_residual, amount_residual_currency,
+    currency_id) to the list of its values, all of the same length.
 
-    The item's figures are copied from the journal item, as the planner read
-    them in this transaction; ``days_overdue`` is counted on the action's date.
+    Arrays rather than a join on the journal items: the planner already
+    holds the figures it read, and a join lets PostgreSQL pick a scan of the
+    whole journal per batch.
     """
     return SQL(
         """
@@ -65,21 +68,15 @@ def insert_action_lines(company_id, action_ids, dates, line_ids, uid, now):
                (action_id, company_id, move_line_id, move_id, date_maturity,
                 days_overdue, amount_residual, amount_residual_currency, currency_id,
                 create_uid, create_date, write_uid, write_date)
-        SELECT item.action_id, %(company_id)s, aml.id, aml.move_id,
-               COALESCE(aml.date_maturity, aml.date),
-               item.date - COALESCE(aml.date_maturity, aml.date), aml.amount_residual,
-               aml.amount_residual_currency, aml.currency_id,
-               %(uid)s, %(now)s, %(uid)s, %(now)s
-          FROM unnest(%(action_ids)s::int[], %(dates)s::date[], %(line_ids)s::int[])
-               AS item(action_id, date, line_id)
-          JOIN account_move_line aml ON aml.id = item.line_id
+        SELECT item.*, %(uid)s, %(now)s, %(uid)s, %(now)s
+          FROM unnest(%(action_id)s::int[], %(company_id)s::int[], %(move_line_id)s::int[],
+                      %(move_id)s::int[], %(date_maturity)s::date[], %(days_overdue)s::int[],
+                      %(amount_residual)s::numeric[], %(amount_residual_currency)s::numeric[],
+                      %(currency_id)s::int[]) AS item
         """,
-        company_id=company_id,
-        action_ids=action_ids,
-        dates=dates,
-        line_ids=line_ids,
         uid=uid,
         now=now,
+        **columns,
     )
 
 

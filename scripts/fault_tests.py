@@ -323,12 +323,18 @@ class Scenario:
 # -- scenarios -------------------------------------------------------------------
 
 
-def kill_mid_batch(sc):
+def sending_started(sc):
+    """A server whose sending cron has committed a first batch, not the last."""
     total = sc.counts()["total"]
     server = sc.server("a")
     sc.send_cron()
     first_batch = f"{sc.name}: a first committed batch"
     wait(lambda: 0 < sc.counts()["sent"] < total, first_batch, interval=0.01)
+    return server, total
+
+
+def kill_mid_batch(sc):
+    server, total = sending_started(sc)
     server.kill()
     log(f"{sc.name}: kill -9 after {sc.counts()['sent']}/{total} sent")
     sc.server("b")
@@ -376,11 +382,7 @@ def smtp_down_then_up(sc):
 
 
 def connection_killed(sc):
-    total = sc.counts()["total"]
-    server = sc.server("a")
-    sc.send_cron()
-    first_batch = f"{sc.name}: a first committed batch"
-    wait(lambda: 0 < sc.counts()["sent"] < total, first_batch, interval=0.01)
+    server, total = sending_started(sc)
     killed = psql(
         sc.db,
         "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "

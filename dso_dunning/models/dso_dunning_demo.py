@@ -97,6 +97,7 @@ class DsoDunningDemo(models.AbstractModel):
                     "city": city,
                     "email": email,
                     "country_id": self.env.ref(f"base.{country_code.lower()}").id,
+                    "lang": self._demo_lang(country_code),
                 }
             )
             partners |= partner
@@ -107,6 +108,14 @@ class DsoDunningDemo(models.AbstractModel):
         self.env["dso.dunning.planner"]._plan(companies=company, partners=partners, force=True)
         self._play_the_agenda(company, partners, today)
         return partners
+
+    @api.model
+    def _demo_lang(self, country_code):
+        """French for French-speaking customers when French is loaded, else English."""
+        french = country_code.upper() in ("FR", "BE", "CH", "LU")
+        if french and self.env["res.lang"].search_count([("code", "=", "fr_FR")]):
+            return "fr_FR"
+        return "en_US"
 
     @api.model
     def _create_generated_customers(self, today):
@@ -127,6 +136,7 @@ class DsoDunningDemo(models.AbstractModel):
                     "phone": f"+33 6 {rng.randint(10, 99)} {rng.randint(10, 99)} "
                     f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
                     "country_id": self.env.ref(f"base.{country.lower()}").id,
+                    "lang": self._demo_lang(country),
                 }
             )
             partners |= partner
@@ -140,6 +150,8 @@ class DsoDunningDemo(models.AbstractModel):
     def _assign_collectors_and_scenarios(self, company, partners):
         """Two collectors share the customers; key accounts follow a gentler scenario."""
         collector_group = self.env.ref("dso_dunning.group_dso_dunning_collector")
+        # Chloé works in French when French is loaded (``make run`` loads it),
+        # the administrator and the other collector in English.
         second = self.env["res.users"].create(
             {
                 "name": "Chloé Martin",
@@ -147,6 +159,7 @@ class DsoDunningDemo(models.AbstractModel):
                 "password": "chloe",
                 "email": "chloe.martin@yourcompany.example",
                 "group_ids": [fields.Command.link(collector_group.id)],
+                "lang": self._demo_lang("FR"),
             }
         )
         demo_user = self.env.ref("base.user_demo", raise_if_not_found=False)
@@ -159,6 +172,7 @@ class DsoDunningDemo(models.AbstractModel):
                     "group_ids": [fields.Command.link(collector_group.id)],
                 }
             )
+        (self.env.ref("base.user_admin") | demo_user).lang = "en_US"
         key_accounts = self.env["dso.dunning.scenario"].create(
             {
                 "name": "Key accounts",

@@ -103,6 +103,8 @@ class DsoDunningDemo(models.AbstractModel):
             partners |= partner
             for days_overdue, amount, paid in invoices:
                 self._create_demo_invoice(partner, today, days_overdue, amount, paid)
+        # an open credit note, listed in the statement of its customer
+        self._create_demo_invoice(partners[0], today, 20, 180.0, 0.0, move_type="out_refund")
         partners |= self._create_generated_customers(today)
         self._assign_collectors_and_scenarios(company, partners)
         self.env["dso.dunning.planner"]._plan(companies=company, partners=partners, force=True)
@@ -241,10 +243,36 @@ class DsoDunningDemo(models.AbstractModel):
         for action in actions.filtered(lambda a: a.mode == "manual")[:4]:
             action.write({"outcome": "no_answer"})
             action.with_user(admin).action_done()
+        self._create_replies(due[::2].filtered("message_id"), actions.filtered("collector_id"))
         self._create_history(company, partners, today)
         # last dunning date, current and next step of the customers, history included
         planner = self.env["dso.dunning.planner"]
         planner._write_figures(company, planner._action_figures(company, partners.ids))
+
+    @api.model
+    def _create_replies(self, sent, actions):
+        """Customers answering their reminder, and collectors' notes on actions."""
+        replies = (
+            "Bonjour, le virement partira le 15 du mois. Cordialement.",
+            "We dispute this invoice: the last delivery arrived damaged.",
+            "Merci d'adresser vos relances à notre nouveau service comptable.",
+        )
+        for action, body in zip(sent, replies, strict=False):
+            action.partner_id.message_post(
+                body=body,
+                message_type="email",
+                parent_id=action.message_id.id,
+                author_id=action.partner_id.id,
+                subtype_xmlid="mail.mt_comment",
+            )
+        notes = (
+            "Called the accountant: payment run next Tuesday.",
+            "Customer asked for a copy of the invoices, sent by email.",
+        )
+        for action, body in zip(actions[1::7], notes, strict=False):
+            action.with_user(action.collector_id).message_post(
+                body=body, message_type="comment", subtype_xmlid="mail.mt_note"
+            )
 
     @api.model
     def _create_history(self, company, partners, today):
@@ -279,11 +307,13 @@ class DsoDunningDemo(models.AbstractModel):
         return self.env["dso.dunning.action"].create(vals_list)
 
     @api.model
-    def _create_demo_invoice(self, partner, today, days_overdue, amount, paid):
+    def _create_demo_invoice(
+        self, partner, today, days_overdue, amount, paid, move_type="out_invoice"
+    ):
         due = today - datetime.timedelta(days=days_overdue)
         move = self.env["account.move"].create(
             {
-                "move_type": "out_invoice",
+                "move_type": move_type,
                 "partner_id": partner.id,
                 "invoice_date": due - datetime.timedelta(days=30),
                 "invoice_date_due": due,

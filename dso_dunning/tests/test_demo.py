@@ -69,6 +69,18 @@ class TestDemoData(TransactionCase):
             self.assertEqual(partner.with_company(self.env.company).dunning_last_date, last)
         self.assertNotIn(self.env.ref("base.user_root"), executed.executed_by_id)
 
+    def test_demo_has_replies_comments_and_a_credit_note(self):
+        replies = self.env["dso.dunning.reply"].search([("partner_id", "in", self.partners.ids)])
+        self.assertEqual(sorted(set(replies.mapped("kind"))), ["comment", "reply"])
+        self.assertGreaterEqual(len(replies), 3)
+        self.assertTrue(all(r.action_id for r in replies))
+        refund = self.env["account.move"].search(
+            [("partner_id", "in", self.partners.ids), ("move_type", "=", "out_refund")]
+        )
+        self.assertEqual(
+            (len(refund), refund.state, refund.payment_state), (1, "posted", "not_paid")
+        )
+
     def test_demo_alerts_highlight_demo_customers(self):
         alerts = self.env["dso.dunning.demo"]._load_demo_alerts()
         self.assertEqual(len(alerts), 4)

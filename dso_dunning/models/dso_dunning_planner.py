@@ -190,19 +190,7 @@ class DsoDunningPlanner(models.AbstractModel):
         counts = dict.fromkeys(stats, 0)
         try:
             with self.env.cr.savepoint():
-                to_create = []
-                for partner in partners:
-                    self._plan_partner(
-                        company,
-                        partner,
-                        by_partner[partner.id],
-                        existing,
-                        today,
-                        counts,
-                        to_create,
-                        batch,
-                    )
-                self._create_actions(company, partners, to_create, batch)
+                self._plan_customers(company, partners, by_partner, existing, today, counts, batch)
             planned = partners
         except Exception:
             _logger.info(
@@ -232,6 +220,15 @@ class DsoDunningPlanner(models.AbstractModel):
             }
         self._write_figures(company, figures)
 
+    def _plan_customers(self, company, partners, by_partner, existing, today, counts, batch):
+        """Decide the actions of ``partners`` and create them (caller holds a savepoint)."""
+        to_create = []
+        for partner in partners:
+            self._plan_partner(
+                company, partner, by_partner[partner.id], existing, today, counts, to_create, batch
+            )
+        self._create_actions(company, partners, to_create, batch)
+
     def _plan_one_by_one(self, company, partners, by_partner, existing, today, stats, batch):
         """Plan each customer in its own savepoint; return those planned."""
         planned = partners.browse()
@@ -239,18 +236,9 @@ class DsoDunningPlanner(models.AbstractModel):
             counts = dict.fromkeys(stats, 0)
             try:
                 with self.env.cr.savepoint():
-                    to_create = []
-                    self._plan_partner(
-                        company,
-                        partner,
-                        by_partner[partner.id],
-                        existing,
-                        today,
-                        counts,
-                        to_create,
-                        batch,
+                    self._plan_customers(
+                        company, partner, by_partner, existing, today, counts, batch
                     )
-                    self._create_actions(company, partner, to_create, batch)
             except Exception:
                 _logger.exception("dunning planning failed for customer %s", partner.id)
                 stats["failed"] += 1

@@ -33,17 +33,7 @@ class LettersBatchCase(DunningSendingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.step_call.unlink()
-        cls.step_letter = cls.env["dso.dunning.step"].create(
-            {
-                "scenario_id": cls.send_scenario.id,
-                "name": "Formal notice",
-                "sequence": 40,
-                "offset_days": 45,
-                "channel_letter": True,
-                "mode": "automatic",
-            }
-        )
+        cls._letter_step_instead_of_call()
         cls.user_collector = new_test_user(
             cls.env,
             login="dso_print_collector",

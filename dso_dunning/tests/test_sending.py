@@ -68,6 +68,22 @@ class DunningSendingCase(DunningPlanningCase):
         cls.company.dunning_default_scenario_id = cls.send_scenario
         cls.sender = cls.env["dso.dunning.sender"]
 
+    @classmethod
+    def _letter_step_instead_of_call(cls, **vals):
+        """The scenario's call step replaced by an automatic letter, 45 days late."""
+        cls.step_call.unlink()
+        cls.step_letter = cls.env["dso.dunning.step"].create(
+            {
+                "scenario_id": cls.send_scenario.id,
+                "name": "Formal notice",
+                "sequence": 40,
+                "offset_days": 45,
+                "channel_letter": True,
+                "mode": "automatic",
+                **vals,
+            }
+        )
+
     def _customer(self, name, **vals):
         return self._create_customer(
             name,
@@ -286,17 +302,8 @@ class TestLetters(DunningSendingCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.step_call.unlink()
-        cls.step_letter = cls.env["dso.dunning.step"].create(
-            {
-                "scenario_id": cls.send_scenario.id,
-                "name": "Formal notice",
-                "sequence": 40,
-                "offset_days": 45,
-                "channel_letter": True,
-                "mode": "automatic",
-                "letter_body": "<p>Formal notice: please pay within eight days.</p>",
-            }
+        cls._letter_step_instead_of_call(
+            letter_body="<p>Formal notice: please pay within eight days.</p>"
         )
 
     def test_letter_is_generated_and_waits_to_be_posted(self):

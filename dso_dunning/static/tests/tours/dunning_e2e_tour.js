@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
+import { menu, subMenu } from "@dso_dunning/../tests/tours/utils/dunning_tour_steps";
 
 // The whole flow of a credit manager: configure a step, plan, confirm, send,
 // read the history, export it, create an alert and see its square.
@@ -9,14 +10,6 @@ const ALERT = "E2E big debt";
 const row = (name) => `.o_list_view .o_data_row:contains(${name})`;
 const stepRow = ".o_field_widget[name=step_ids] .o_selected_row";
 
-const menu = (xmlid) => ({
-    trigger: `.o_main_navbar [data-menu-xmlid='dso_dunning.${xmlid}']`,
-    run: "click",
-});
-const subMenu = (xmlid) => ({
-    trigger: `.dropdown-item[data-menu-xmlid='dso_dunning.${xmlid}']`,
-    run: "click",
-});
 
 registry.category("web_tour.tours").add("dso_dunning_e2e", {
     url: "/odoo",

@@ -1,19 +1,12 @@
 import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
+import { menu, subMenu } from "@dso_dunning/../tests/tours/utils/dunning_tour_steps";
 
 // Tours that stop on the pages shown in the README: the test suite captures
 // the browser when each tour ends (tests/test_screenshots.py).
 const tours = registry.category("web_tour.tours");
 const openApp = () =>
     stepUtils.goToAppSteps("dso_dunning.dso_dunning_menu_root", "Open the Dunning app");
-const menu = (xmlid) => ({
-    trigger: `.o_main_navbar [data-menu-xmlid='dso_dunning.${xmlid}']`,
-    run: "click",
-});
-const subMenu = (xmlid) => ({
-    trigger: `.dropdown-item[data-menu-xmlid='dso_dunning.${xmlid}']`,
-    run: "click",
-});
 const countersLoaded = {
     content: "The counters are loaded",
     trigger: ".o_dunning_counter_scheduled:not(:contains(…)) ~ .o_dunning_counter_todo:not(:contains(…))",

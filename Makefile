@@ -27,7 +27,7 @@ run: setup
 lint: setup
 	@scripts/lint.sh
 
-test: setup lint
+test: setup
 	@source scripts/env.sh && FAULT_TESTS=$(FAULT_TESTS) "$$VENV/bin/python" scripts/run_tests.py
 
 .PHONY: i18n
@@ -53,8 +53,8 @@ wheel: setup
 		--wheel-dir dist ./dso_dunning
 	@ls dist/odoo_addon_dso_dunning-*.whl
 
-# README screenshots: the browser tests of TestScreenshots write their PNGs here.
+# README screenshots: the browser tests of TestDemo write their PNGs here.
 .PHONY: screenshots
 screenshots: setup
 	@source scripts/env.sh && DSO_SCREENSHOTS_DIR="$$REPO_DIR/docs/screenshots" FAULT_TESTS=0 \
-		TEST_TAGS=/dso_dunning:TestScreenshots "$$VENV/bin/python" scripts/run_tests.py
+		TEST_TAGS=/dso_dunning:TestDemo "$$VENV/bin/python" scripts/run_tests.py

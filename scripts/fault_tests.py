@@ -26,9 +26,9 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
-import run_tests
+import test_db
 from aiosmtpd.controller import Controller
-from run_tests import clone, db_exists, drop_db, free_port
+from test_db import clone, db_exists, drop_db, free_port
 
 REPO = os.environ["REPO_DIR"]
 ODOO_SRC = os.environ["ODOO_SRC"]
@@ -93,7 +93,7 @@ def log(msg):
 
 
 def psql(db, query):
-    return run_tests.psql(query, db)
+    return test_db.psql(query, db)
 
 
 def odoo_cmd(db, *args):

@@ -17,5 +17,4 @@ from . import test_bad_input
 from . import test_customer_card
 from . import test_letters_batch
 from . import test_e2e_tour
-from . import test_screenshots
 from . import test_demo

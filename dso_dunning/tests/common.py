@@ -95,6 +95,18 @@ class DunningPlanningCase(AccountTestInvoicingCommon):
         return super().get_default_groups() | cls.env.ref("dso_dunning.group_dso_dunning_manager")
 
     @classmethod
+    def setup_independent_company(cls, **kwargs):
+        """The database's main company, whose chart of accounts is installed.
+
+        account's test case creates a company and loads a chart template for
+        every test class (seconds each); the ledgers of these tests are built
+        from scratch in the main company instead, which holds no journal
+        entry. Tests about several companies add theirs with
+        ``setup_other_company``.
+        """
+        return cls.env["res.company"]
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]

@@ -3,7 +3,7 @@ import { stepUtils } from "@web_tour/tour_utils";
 import { menu, subMenu } from "@dso_dunning/../tests/tours/utils/dunning_tour_steps";
 
 // Tours that stop on the pages shown in the README: the test suite captures
-// the browser when each tour ends (tests/test_screenshots.py).
+// the browser when each tour ends (TestDemo in tests/test_demo.py).
 const tours = registry.category("web_tour.tours");
 const openApp = () =>
     stepUtils.goToAppSteps("dso_dunning.dso_dunning_menu_root", "Open the Dunning app");

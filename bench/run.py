@@ -501,8 +501,9 @@ def main():
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--skip-oca", action="store_true", help="dso_dunning and SQL only")
     parser.add_argument("--only", help="measure only the rows whose name contains this")
+    parser.add_argument("--db", help="database to measure (default: the one of --size)")
     args = parser.parse_args()
-    db = common.db_name(args.size)
+    db = args.db or common.db_name(args.size)
     common.log(f"updating dso_dunning in {db} (the benchmark measures the code checked out)")
     common.odoo_bin(db, "-u", "dso_dunning", "--stop-after-init")
     if not args.skip_oca:

@@ -185,7 +185,13 @@ class DsoDunningAgenda(models.AbstractModel):
             "cancel_reason",
         ]
         for chunk in split_every(CHUNK, ids):
-            rows = self._select(Action, Action.browse(chunk)._as_query(), fnames)
+            # Unordered: an ordered query joins the ids to the whole table;
+            # ``id IN`` reads them through the primary key, then ``chunk`` orders them.
+            by_id = {
+                row[0]: row
+                for row in self._select(Action, Action.browse(chunk)._as_query(False), fnames)
+            }
+            rows = [by_id[action_id] for action_id in chunk if action_id in by_id]
             # Items under the user's access rules, as ``line_ids`` reads them.
             counts = {
                 action.id: count

@@ -1,3 +1,4 @@
+import datetime
 import io
 
 import openpyxl
@@ -59,6 +60,74 @@ class TestExport(DunningUsersMixin, DunningSendingCase):
         self.assertEqual(items[0][4:8], ("Document", "Due Date", "Days Overdue", "Residual"))
         self.assertEqual(len(items) - 1, 3, "one row per covered item")
         self.assertEqual(sorted(row[7] for row in items[1:]), [200.0, 300.0, 750.0])
+
+    def test_french_user_gets_french_sheets_headers_and_labels(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["dso_dunning"], ["fr_FR"], overwrite=True)
+        partner = self._customer("Export Français")
+        self._create_overdue_invoice(partner, days_overdue=10, amount=420.0)
+        self._plan(partners=partner, force=True)
+        action = self._live_actions(partner)
+        self.sender._send_due()
+        self.assertEqual(action.state, "sent")
+        content = (
+            self.env["dso.dunning.agenda"]
+            .with_user(self.user_auditor)
+            .with_context(lang="fr_FR")
+            ._export_history_xlsx([("partner_id", "=", partner.id)])
+        )
+        workbook = openpyxl.load_workbook(io.BytesIO(content))
+        self.assertEqual(workbook.sheetnames, ["Actions", "Pièces"])
+        sheet = workbook["Actions"]
+        headers = [cell.value for cell in sheet[1]]
+        self.assertEqual(headers[2], "Client")
+        row = {header: cell for header, cell in zip(headers, sheet[2], strict=True)}
+        self.assertEqual(row["Client"].value, "Export Français")
+        self.assertEqual(row["Statut"].value, "Envoyé")
+        self.assertEqual(row["Montant relancé"].value, 420.0)
+        self.assertEqual(row["Date"].value.date(), action.date)
+        self.assertEqual(row["Date"].number_format, agenda_export.DATE_FORMAT)
+        self.assertEqual(workbook["Pièces"]["H2"].value, 420.0)
+        self.assertEqual(workbook["Pièces"].auto_filter.ref, "A1:I2")
+
+    def test_writer_keeps_texts_as_texts_dates_as_dates_and_the_sheet_layout(self):
+        executed = datetime.datetime(2026, 3, 2, 14, 30)
+        rows = [
+            ("=SUM(A1:A9)", "https://example.com", "00123", " spaced ", "A & B <C>", "x\x01y"),
+            (datetime.date(2026, 3, 1), executed, 1234.5, 7, None, ""),
+        ]
+        output = io.BytesIO()
+        counts = agenda_export.write_history_workbook(
+            output,
+            [("Pièces d'avril", [f"H{col}" for col in range(6)], rows), ("Vide", ["Id"], [])],
+        )
+        self.assertEqual(counts, [2, 0])
+        workbook = openpyxl.load_workbook(io.BytesIO(output.getvalue()))
+        self.assertEqual(workbook.sheetnames, ["Pièces d'avril", "Vide"])
+        sheet = workbook["Pièces d'avril"]
+        texts = [cell.value for cell in sheet[2]]
+        self.assertEqual(
+            texts[:5], ["=SUM(A1:A9)", "https://example.com", "00123", " spaced ", "A & B <C>"]
+        )
+        self.assertEqual({cell.data_type for cell in sheet[2]}, {"s"}, "never a formula")
+        # A control character XML cannot carry is escaped the way Excel reads it.
+        self.assertEqual(texts[5], "x_x0001_y")
+        date, datetime_, amount, days, none, empty = sheet[3]
+        self.assertEqual(date.value, datetime.datetime(2026, 3, 1))
+        self.assertEqual(date.number_format, agenda_export.DATE_FORMAT)
+        self.assertEqual(datetime_.value, executed)
+        self.assertEqual(datetime_.number_format, agenda_export.DATETIME_FORMAT)
+        self.assertEqual((amount.value, days.value), (1234.5, 7))
+        self.assertEqual((amount.data_type, days.data_type), ("n", "n"))
+        self.assertIsNone(none.value)
+        self.assertIsNone(empty.value)
+        self.assertTrue(sheet["A1"].font.b)
+        self.assertEqual(sheet.freeze_panes, "A2")
+        self.assertEqual(sheet.auto_filter.ref, "A1:F3")
+        self.assertEqual(round(sheet.column_dimensions["A"].width), 17)
+        empty_sheet = workbook["Vide"]
+        self.assertEqual([cell.value for cell in empty_sheet[1]], ["Id"])
+        self.assertIsNone(empty_sheet.auto_filter.ref, "no filter over no data")
 
     def test_writer_streams_rows_in_constant_memory(self):
         rows = ((i, f"Customer {i}", i * 1.5) for i in range(20000))

@@ -88,9 +88,8 @@ class DsoDunningDemo(models.AbstractModel):
         company = self.env.company
         self._ensure_chart(company)
         today = fields.Date.context_today(self)
-        partners = self.env["res.partner"]
-        for name, country_code, city, email, invoices in DEMO_CUSTOMERS:
-            partner = self.env["res.partner"].create(
+        partners = self.env["res.partner"].create(
+            [
                 {
                     "name": name,
                     "is_company": True,
@@ -99,10 +98,15 @@ class DsoDunningDemo(models.AbstractModel):
                     "country_id": self.env.ref(f"base.{country_code.lower()}").id,
                     "lang": self._demo_lang(country_code),
                 }
-            )
-            partners |= partner
-            for days_overdue, amount, paid in invoices:
-                self._create_demo_invoice(partner, today, days_overdue, amount, paid)
+                for name, country_code, city, email, _invoices in DEMO_CUSTOMERS
+            ]
+        )
+        specs = [
+            (partner, days_overdue, amount, paid)
+            for partner, (*_customer, invoices) in zip(partners, DEMO_CUSTOMERS, strict=True)
+            for days_overdue, amount, paid in invoices
+        ]
+        self._create_demo_invoices(specs, today)
         # an open credit note, listed in the statement of its customer
         self._create_demo_invoice(partners[0], today, 20, 180.0, 0.0, move_type="out_refund")
         partners |= self._create_generated_customers(today)
@@ -122,11 +126,11 @@ class DsoDunningDemo(models.AbstractModel):
     @api.model
     def _create_generated_customers(self, today):
         rng = random.Random(42)
-        partners = self.env["res.partner"]
+        vals_list, invoices = [], []
         for n in range(GENERATED_CUSTOMERS):
             country, city = PLACES[n % len(PLACES)]
             name = f"{FIRST_WORDS[n % 8]} {SECOND_WORDS[(n // 8 + n) % 8]} {n + 1:02d}"
-            partner = self.env["res.partner"].create(
+            vals_list.append(
                 {
                     "name": name,
                     "is_company": True,
@@ -141,11 +145,14 @@ class DsoDunningDemo(models.AbstractModel):
                     "lang": self._demo_lang(country),
                 }
             )
-            partners |= partner
             for _i in range(1 + n % 3):
                 amount = round(rng.uniform(180, 9500), 2)
                 paid = round(amount * 0.4, 2) if rng.random() < 0.15 else 0.0
-                self._create_demo_invoice(partner, today, rng.choice(AGES), amount, paid)
+                invoices.append((n, rng.choice(AGES), amount, paid))
+        partners = self.env["res.partner"].create(vals_list)
+        self._create_demo_invoices(
+            [(partners[n], age, amount, paid) for n, age, amount, paid in invoices], today
+        )
         return partners
 
     @api.model
@@ -310,33 +317,45 @@ class DsoDunningDemo(models.AbstractModel):
     def _create_demo_invoice(
         self, partner, today, days_overdue, amount, paid, move_type="out_invoice"
     ):
-        due = today - datetime.timedelta(days=days_overdue)
-        move = self.env["account.move"].create(
-            {
-                "move_type": move_type,
-                "partner_id": partner.id,
-                "invoice_date": due - datetime.timedelta(days=30),
-                "invoice_date_due": due,
-                "invoice_line_ids": [
-                    fields.Command.create(
-                        {
-                            "name": "Consulting services",
-                            "quantity": 1,
-                            "price_unit": amount,
-                            "tax_ids": False,
-                        }
-                    )
-                ],
-            }
-        )
-        move.action_post()
-        if paid:
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=move.ids
-            ).create(
+        return self._create_demo_invoices([(partner, days_overdue, amount, paid)], today, move_type)
+
+    @api.model
+    def _create_demo_invoices(self, specs, today, move_type="out_invoice"):
+        """Posted invoices, created and posted together, then their payments.
+
+        ``specs``: ``(customer, days overdue, amount, amount paid)`` per invoice.
+        """
+        vals_list = []
+        for partner, days_overdue, amount, _paid in specs:
+            due = today - datetime.timedelta(days=days_overdue)
+            vals_list.append(
                 {
-                    "amount": paid,
-                    "payment_date": today - datetime.timedelta(days=max(days_overdue - 3, 0)),
+                    "move_type": move_type,
+                    "partner_id": partner.id,
+                    "invoice_date": due - datetime.timedelta(days=30),
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        fields.Command.create(
+                            {
+                                "name": "Consulting services",
+                                "quantity": 1,
+                                "price_unit": amount,
+                                "tax_ids": False,
+                            }
+                        )
+                    ],
                 }
-            )._create_payments()
-        return move
+            )
+        moves = self.env["account.move"].create(vals_list)
+        moves.action_post()
+        for move, (_partner, days_overdue, _amount, paid) in zip(moves, specs, strict=True):
+            if paid:
+                self.env["account.payment.register"].with_context(
+                    active_model="account.move", active_ids=move.ids
+                ).create(
+                    {
+                        "amount": paid,
+                        "payment_date": today - datetime.timedelta(days=max(days_overdue - 3, 0)),
+                    }
+                )._create_payments()
+        return moves

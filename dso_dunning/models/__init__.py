@@ -2,6 +2,7 @@ from . import res_company
 from . import res_config_settings
 from . import dso_dunning_scenario
 from . import dso_dunning_step
+from . import dso_dunning_tracking_mixin
 from . import dso_dunning_action
 from . import dso_dunning_agenda
 from . import dso_dunning_action_report
@@ -9,10 +10,12 @@ from . import dso_dunning_reply
 from . import mail_message
 from . import dso_dunning_action_line
 from . import dso_dunning_planner
+from . import dso_dunning_mail_batch
 from . import dso_dunning_sender
 from . import mail_activity
 from . import mail_mail
 from . import mail_template
+from . import ir_qweb
 from . import mail_notification
 from . import account_move
 from . import res_partner

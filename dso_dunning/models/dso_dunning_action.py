@@ -19,7 +19,8 @@ class DsoDunningAction(models.Model):
 
     _name = "dso.dunning.action"
     _description = "Dunning Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # Batched tracking logs first: it extends mail.thread.
+    _inherit = ["dso.dunning.tracking.mixin", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
     _rec_names_search = ["partner_id", "step_id"]
@@ -383,22 +384,15 @@ class DsoDunningAction(models.Model):
         """
         self.ensure_one()
         today = fields.Date.context_today(self)
-        items = (
-            self.env["account.move.line"]
-            .sudo()
-            .search(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("partner_id.commercial_partner_id", "=", self.partner_id.id),
-                    ("account_id.account_type", "=", "asset_receivable"),
-                    ("parent_state", "=", "posted"),
-                    ("reconciled", "=", False),
-                    ("amount_residual", "!=", 0),
-                    ("no_followup", "=", False),
-                ],
-                order="date_maturity, id",
-            )
-        )
+        Item = self.env["account.move.line"].sudo()
+        prefetched = self.env.context.get("dso_dunning_statement_items")
+        key = (self.company_id.id, self.partner_id.id)
+        if prefetched is not None and key in prefetched:
+            # Prefetch over the whole batch: one read of the invoices for all.
+            everything = [item_id for ids in prefetched.values() for item_id in ids]
+            items = Item.browse(prefetched[key]).with_prefetch(everything)
+        else:
+            items = Item.search(self._statement_domain(), order="date_maturity, id")
         step = self.step_id
         lines, totals = [], {}
         for item in items:
@@ -423,6 +417,36 @@ class DsoDunningAction(models.Model):
             )
             totals[currency] = totals.get(currency, 0.0) + amount
         return {"lines": lines, "totals": list(totals.items())}
+
+    def _statement_domain(self):
+        return [
+            ("company_id", "in", self.company_id.ids),
+            ("partner_id.commercial_partner_id", "in", self.partner_id.ids),
+            ("account_id.account_type", "=", "asset_receivable"),
+            ("parent_state", "=", "posted"),
+            ("reconciled", "=", False),
+            ("amount_residual", "!=", 0),
+            ("no_followup", "=", False),
+        ]
+
+    def _statement_items(self):
+        """Open items of the customers of ``self`` in one search, per (company, customer).
+
+        Given to the email templates in the context key
+        ``dso_dunning_statement_items``, so that ``_statement`` of a batch of
+        actions does not search once per action.
+        """
+        items = (
+            self.env["account.move.line"]
+            .sudo()
+            .search(self._statement_domain(), order="date_maturity, id")
+        )
+        result = {(action.company_id.id, action.partner_id.id): [] for action in self}
+        for item in items:
+            key = (item.company_id.id, item.partner_id.commercial_partner_id.id)
+            if key in result:
+                result[key].append(item.id)
+        return {key: tuple(ids) for key, ids in result.items()}
 
     def _recheck_still_due(self):
         """Re-read the live residual of the items just before execution.

@@ -6,6 +6,7 @@ import pytz
 from odoo import api, fields, models
 
 from ..tools import sending
+from .dso_dunning_mail_batch import SUBTYPE_XMLID
 
 _logger = logging.getLogger(__name__)
 
@@ -144,6 +145,11 @@ class DsoDunningSender(models.AbstractModel):
     def _execute_batch(self, actions):
         """Execute the plain email actions of ``actions`` together.
 
+        Templates are rendered per template for the batch (statements read
+        in one search, the body compiled once), then every email is posted
+        at once by ``dso.dunning.mail.batch``, as ``message_post`` would post
+        it one by one.
+
         Returns ``(sent, one_by_one)``: the actions sent, and those left to
         the one-by-one path (other channels, a retried email, a template that
         failed to render for the group). Raises on anything unexpected.
@@ -163,24 +169,34 @@ class DsoDunningSender(models.AbstractModel):
                 continue
             by_template[action.step_id.mail_template_id].append(action.id)
         rendered = {}
+        statement_items = actions._statement_items()
         for template, ids in by_template.items():
+            template = template.with_context(
+                dso_dunning_statement_items=statement_items, dso_dunning_qweb_memo={}
+            )
             try:
                 rendered.update(template._generate_template(ids, EMAIL_FIELDS))
             except Exception:  # noqa: BLE001 - the one-by-one path reports it per action
                 one_by_one |= actions.browse(ids)
         to_post = actions.filtered(lambda a: a.id in rendered)
         thread_values = self._thread_values(to_post, rendered)
-        vals_by_action = {}
-        for action in to_post:
-            vals_by_action[action] = self._post_email(
-                action, rendered[action.id], thread_values[action.id]
-            )
+        posts = [
+            self._email_post(action, rendered[action.id], thread_values[action.id])
+            for action in to_post
+        ]
+        messages = self.env["dso.dunning.mail.batch"]._post(
+            [(thread, values) for thread, values, _recipients in posts]
+        )
         # Written together after the posts: one UPDATE for the batch at flush.
-        for action, vals in vals_by_action.items():
-            action.write(self._sent_vals(action, vals))
+        for action, (_thread, values, recipients), message in zip(
+            to_post, posts, messages, strict=True
+        ):
+            action.write(
+                self._sent_vals(action, self._email_sent_vals(message, recipients, values))
+            )
         for action, error in errors.items():
             action._set_error(str(error), retryable=error.retryable)
-        return actions.browse([a.id for a in vals_by_action]), one_by_one
+        return to_post, one_by_one
 
     @api.model
     def _thread_values(self, actions, rendered):
@@ -320,29 +336,38 @@ class DsoDunningSender(models.AbstractModel):
             ) from error
         return self._post_email(action, values)
 
-    def _post_email(self, action, values, thread_values=None):
-        """Post the rendered email on the customer's thread; the action's values."""
+    def _email_post(self, action, values, thread_values=None):
+        """``(thread, message_post values, recipients)`` of the email of ``action``."""
         # Recipients come from the collection-contact chain, not from the
         # template, so every step reaches the same person.
         recipients = self._recipient(action)
-        cc = action.company_id.dunning_email_cc
-        message = action.partner_id.with_context(mail_notify_force_send=False).message_post(
-            body=values.get("body_html") or "",
-            subject=values.get("subject"),
-            email_from=values.get("email_from") or None,
-            reply_to=values.get("reply_to") or None,
-            partner_ids=recipients.ids,
-            outgoing_email_to=cc or False,
-            message_type="comment",
-            subtype_xmlid="dso_dunning.mt_dunning_reminder",
-            attachment_ids=self._invoice_attachments(action).ids,
+        post_values = {
+            "body": values.get("body_html") or "",
+            "subject": values.get("subject"),
+            "email_from": values.get("email_from") or None,
+            "reply_to": values.get("reply_to") or None,
+            "partner_ids": recipients.ids,
+            "outgoing_email_to": action.company_id.dunning_email_cc or False,
+            "attachment_ids": self._invoice_attachments(action).ids,
             **(thread_values or {}),
-        )
+        }
+        return action.partner_id, post_values, recipients
+
+    def _email_sent_vals(self, message, recipients, post_values):
+        cc = post_values["outgoing_email_to"]
         return {
             "message_id": message.id,
             "email_done": True,
             "sent_to": ", ".join(recipients.mapped("email_formatted") + ([cc] if cc else [])),
         }
+
+    def _post_email(self, action, values):
+        """Post the rendered email on the customer's thread; the action's values."""
+        thread, post_values, recipients = self._email_post(action, values)
+        message = thread.with_context(mail_notify_force_send=False).message_post(
+            message_type="comment", subtype_xmlid=SUBTYPE_XMLID, **post_values
+        )
+        return self._email_sent_vals(message, recipients, post_values)
 
     def _invoice_attachments(self, action):
         """PDF of the invoices this action covers (that customer's only)."""

@@ -244,6 +244,76 @@ class TestSendingEmail(DunningSendingCase):
 
 @tagged("post_install", "-at_install")
 @freeze_time(NOW)
+class TestSendingBatch(DunningSendingCase):
+    """Emails of a batch are posted together; each customer sees its own."""
+
+    def test_every_action_of_a_batch_gets_message_mail_and_notification(self):
+        self.company.dunning_email_cc = "credit.copy@company.example"
+        follower = self.env["res.partner"].create(
+            {"name": "Follower", "email": "follower@company.example"}
+        )
+        reminder = self.env.ref("dso_dunning.mt_dunning_reminder")
+        partners = self.env["res.partner"]
+        actions = self.env["dso.dunning.action"]
+        for name in ("Lot Un", "Lot Deux", "Lot Trois"):
+            partner = self._customer(name)
+            partners |= partner
+            actions |= self._planned(partner, days_overdue=10)
+        partners[1].message_subscribe(partner_ids=follower.ids, subtype_ids=reminder.ids)
+        # Posted together: the one-by-one fallback (which logs a warning) is not used.
+        with self.assertNoLogs("odoo.addons.dso_dunning.models.dso_dunning_sender", "WARNING"):
+            self.sender._send_due()
+        self.assertEqual(set(actions.mapped("state")), {"sent"})
+        for partner, action in zip(partners, actions, strict=True):
+            message = action.message_id
+            self.assertEqual((message.model, message.res_id), ("res.partner", partner.id))
+            self.assertEqual(message.subtype_id, reminder)
+            self.assertEqual(message.message_type, "comment")
+            self.assertEqual(message.partner_ids, partner)
+            self.assertIn(action.line_ids.move_id.name, message.body)
+            mails = self.env["mail.mail"].search([("mail_message_id", "=", message.id)])
+            to_partner = mails.filtered("recipient_ids")
+            self.assertIn(partner, to_partner.recipient_ids)
+            self.assertIn(action.line_ids.move_id.name, to_partner.body_html)
+            self.assertIn("payment reminder", to_partner.subject or message.subject)
+            copy = mails - to_partner
+            self.assertEqual(copy.email_to, "credit.copy@company.example")
+            notifications = self.env["mail.notification"].search(
+                [("mail_message_id", "=", message.id), ("notification_type", "=", "email")]
+            )
+            self.assertIn(partner, notifications.res_partner_id)
+            self.assertIn("credit.copy@company.example", notifications.mapped("mail_email_address"))
+            self.assertEqual(set(notifications.mapped("notification_status")), {"ready"})
+            self.assertEqual(
+                action.sent_to, f"{partner.email_formatted}, credit.copy@company.example"
+            )
+        # The follower of the reminders of one customer gets that customer's only.
+        followed = self.env["mail.notification"].search([("res_partner_id", "=", follower.id)])
+        self.assertEqual(followed.mail_message_id, actions[1].message_id)
+
+    def test_a_template_failing_for_one_action_does_not_stop_the_others(self):
+        broken = self.template_first.copy(
+            {
+                "body_html": '<p>Dear <t t-out="object.partner_id.name"/>'
+                '<t t-if="object.partner_id.name == \'Cassé SA\'" t-out="1 / 0"/></p>'
+            }
+        )
+        self.step_email.mail_template_id = broken
+        partners = self._customer("Bon SA") | self._customer("Cassé SA") | self._customer("Bien SA")
+        actions = self.env["dso.dunning.action"]
+        for partner in partners:
+            actions |= self._planned(partner, days_overdue=10)
+        self.sender._send_due()
+        good, bad, fine = actions
+        self.assertEqual((good.state, fine.state), ("sent", "sent"))
+        self.assertIn("Bon SA", good.message_id.body)
+        self.assertEqual(bad.state, "error")
+        self.assertIn("could not be rendered", bad.error_message)
+        self.assertFalse(bad.message_id)
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
 class TestManualActions(DunningSendingCase):
     def test_call_creates_activity_for_collector_and_done_marks_action(self):
         partner = self._customer("Appel SA")

@@ -35,9 +35,9 @@ def log(msg):
 
 def odoo_bin(db, *args, addons_path=ADDONS_PATH):
     """Run odoo-bin on ``db`` (install/update), output to a log file."""
-    import run_tests
+    import test_db
 
-    cmd = run_tests.odoo_cmd(db, *args)
+    cmd = test_db.odoo_cmd(db, *args)
     cmd = [
         arg if not arg.startswith("--addons-path=") else f"--addons-path={addons_path}"
         for arg in cmd

@@ -53,14 +53,13 @@ env["ir.mail_server"].create({
     "smtp_encryption": "none", "sequence": 1,
 })
 today = fields.Date.context_today(company)
-partners = env["res.partner"]
-for n in range(int(CUSTOMERS)):
-    partner = env["res.partner"].create({
-        "name": f"Fault Customer {n}", "is_company": True,
-        "email": f"customer{n}@fault.example",
-    })
-    partners |= partner
-    env["dso.dunning.demo"]._create_demo_invoice(partner, today, 10, 100.0 + n, 0.0)
+partners = env["res.partner"].create([
+    {"name": f"Fault Customer {n}", "is_company": True, "email": f"customer{n}@fault.example"}
+    for n in range(int(CUSTOMERS))
+])
+env["dso.dunning.demo"]._create_demo_invoices(
+    [(partner, 10, 100.0 + n, 0.0) for n, partner in enumerate(partners)], today
+)
 env["dso.dunning.planner"]._plan(companies=company, partners=partners, force=True)
 for xmlid in ("dso_dunning.ir_cron_dso_dunning_send", "dso_dunning.ir_cron_dso_dunning_plan",
               "mail.ir_cron_mail_scheduler_action"):

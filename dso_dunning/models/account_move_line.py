@@ -12,6 +12,6 @@ class AccountMoveLine(models.Model):
     # reads a few index entries instead of every line of the customer.
     # The predicate is implied by ``tools.alert_domain.item_domain``.
     _dunning_open_item_idx = models.Index(
-        "(partner_id, date_maturity) INCLUDE (amount_residual, move_id)"
+        "(partner_id, date_maturity) INCLUDE (amount_residual, account_id, company_id, move_id)"
         " WHERE reconciled IS NOT TRUE AND parent_state = 'posted' AND amount_residual <> 0"
     )

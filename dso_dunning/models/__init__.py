@@ -10,6 +10,7 @@ from . import dso_dunning_reply
 from . import mail_message
 from . import dso_dunning_action_line
 from . import dso_dunning_planner
+from . import dso_dunning_planner_store
 from . import dso_dunning_mail_batch
 from . import dso_dunning_sender
 from . import mail_activity
@@ -18,6 +19,7 @@ from . import mail_template
 from . import ir_qweb
 from . import mail_notification
 from . import account_move
+from . import account_move_line
 from . import res_partner
 from . import dso_dunning_demo
 from . import dso_dunning_status

@@ -321,6 +321,38 @@ class TestAlerts(AlertCase):
         self.assertTrue(actions)
         self.assertEqual(actions[0].with_user(self.user_collector).partner_alert_ids, items_alert)
 
+    def test_counts_of_many_alerts_cost_the_queries_of_one(self):
+        """My Alerts shows the count of every alert: one scan of customers for
+        them all, each count equal to its alert's own search (record rules and
+        paths in advanced conditions included)."""
+        Alert = self.Alert.with_user(self.user_manager)
+        alerts = Alert.browse()
+        for vals in (
+            {"overdue_min": 20000, "not_dunned_days": 10},
+            {
+                "category_operator": "not in",
+                "category_ids": [Command.set(self.public.ids)],
+                "country_ids": [Command.set(self.fr.ids)],
+            },
+            {"item_status_blocked": True},
+            {"item_days_late_min": 30, "item_type_invoice": True},
+            {"total_due_max": 9000, "custom_domain": "[('country_id.code', '=', 'FR')]"},
+            {"overdue_min": 1, "custom_domain": "[('name', '=', 'Nobody')]"},
+        ):
+            alerts |= Alert.create({"name": "Count", "visibility": "shared", **vals})
+        queries = []  # the first round fills the caches (record rules of the paths)
+        for subset in (alerts, alerts[:2], alerts):
+            alerts.invalidate_recordset(["partner_count"])
+            before = self.env.cr.sql_log_count
+            subset.mapped("partner_count")
+            queries.append(self.env.cr.sql_log_count - before)
+        self.assertEqual(queries[1], queries[2], queries)
+        Partner = self.env["res.partner"].with_user(self.user_manager)
+        expected = [Partner.search_count(alert._get_partner_domain()) for alert in alerts]
+        self.assertEqual(alerts.mapped("partner_count"), expected)
+        self.assertTrue(all(expected[:5]), expected)
+        self.assertEqual(expected[5], 0)
+
     def test_squares_cost_does_not_grow_with_customers(self):
         """One query per alert, whatever the number of customers on screen."""
         self._alert(overdue_min=20000)

@@ -1,5 +1,6 @@
 from . import planning
 from . import sending
 from . import alert_domain
+from . import alert_sql
 from . import credit_insurance
 from . import agenda

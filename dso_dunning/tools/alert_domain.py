@@ -175,7 +175,11 @@ def item_domain(items, company_id):
         ("parent_state", "=", "posted"),
         ("account_id.account_type", "=", "asset_receivable"),
         ("reconciled", "=", False),
-        ("amount_residual", "!=", 0),
+        # Written as two comparisons (not "!= 0", which the ORM makes "or NULL")
+        # so that PostgreSQL uses the partial index of open items.
+        "|",
+        ("amount_residual", ">", 0),
+        ("amount_residual", "<", 0),
     ]
     if items.days_late.high is not None:
         domain.append(("date_maturity", ">=", _days_ago(items.days_late.high)))

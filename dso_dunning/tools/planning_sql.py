@@ -1,8 +1,9 @@
 """Set-based SQL of the planning engine: the rows of a whole batch in one query.
 
-Each function returns an ``odoo.tools.SQL`` that inserts plain rows given
-as one JSON array (``jsonb_to_recordset``): one parameter whatever the number
-of rows, so a batch of hundreds of actions costs the same few queries as one.
+``open_items`` selects what the planner reads. Each other function returns an
+``odoo.tools.SQL`` that inserts plain rows given as one JSON array
+(``jsonb_to_recordset``) or as arrays: one parameter whatever the number of
+rows, so a batch of hundreds of actions costs the same few queries as one.
 The caller (``dso.dunning.planner``) flushes what these queries read, and
 invalidates and marks modified what they write.
 """
@@ -52,7 +53,7 @@ def insert_actions(rows, digits, uid, now):
     )
 
 
-def insert_action_lines(columns, uid, now):
+def insert_action_lines(columns):
     """Items of actions, given column by column: ``columns`` maps each
     column of the rows (action_id, company_id, move_line_id, move_id,
     date_maturity, days_overdue, amount_residual, amount_residual_currency,
@@ -66,16 +67,13 @@ def insert_action_lines(columns, uid, now):
         """
         INSERT INTO dso_dunning_action_line
                (action_id, company_id, move_line_id, move_id, date_maturity,
-                days_overdue, amount_residual, amount_residual_currency, currency_id,
-                create_uid, create_date, write_uid, write_date)
-        SELECT item.*, %(uid)s, %(now)s, %(uid)s, %(now)s
+                days_overdue, amount_residual, amount_residual_currency, currency_id)
+        SELECT item.*
           FROM unnest(%(action_id)s::int[], %(company_id)s::int[], %(move_line_id)s::int[],
                       %(move_id)s::int[], %(date_maturity)s::date[], %(days_overdue)s::int[],
                       %(amount_residual)s::numeric[], %(amount_residual_currency)s::numeric[],
                       %(currency_id)s::int[]) AS item
         """,
-        uid=uid,
-        now=now,
         **columns,
     )
 
@@ -134,4 +132,52 @@ def insert_followers(rows, res_model):
         """,
         rows=_rows(rows),
         res_model=res_model,
+    )
+
+
+def open_items(company_id, partner_ids=None):
+    """One row per (customer, invoice scenario override) with its open items.
+
+    Items: posted, receivable, not reconciled, with a residual, not excluded
+    from follow-up, not on a blocked invoice; of the customers (commercial
+    partners) ``partner_ids`` only, unless it is None. ``balance`` is the
+    customer's net balance over all of them (credit notes and unmatched
+    payments included).
+    """
+    conditions = [
+        SQL("aml.company_id = %s", company_id),
+        SQL("aml.parent_state = 'posted'"),
+        SQL("aml.reconciled IS NOT TRUE"),
+        SQL("aml.amount_residual != 0"),
+        SQL("aml.no_followup IS NOT TRUE"),
+        SQL("move.payment_state IS DISTINCT FROM 'blocked'"),
+        SQL("account.account_type = 'asset_receivable'"),
+    ]
+    if partner_ids is not None:
+        conditions.append(SQL("partner.commercial_partner_id IN %s", tuple(partner_ids) or (0,)))
+    order = SQL("COALESCE(aml.date_maturity, aml.date), aml.id")
+    return SQL(
+        """
+        SELECT partner.commercial_partner_id AS partner_id,
+               move.dunning_scenario_id AS override_id,
+               SUM(SUM(aml.amount_residual))
+                   OVER (PARTITION BY partner.commercial_partner_id) AS balance,
+               ARRAY_AGG(aml.id ORDER BY %(order)s) AS line_ids,
+               ARRAY_AGG(aml.move_id ORDER BY %(order)s) AS move_ids,
+               ARRAY_AGG(COALESCE(aml.date_maturity, aml.date) ORDER BY %(order)s)
+                   AS maturities,
+               ARRAY_AGG(aml.amount_residual ORDER BY %(order)s) AS residuals,
+               ARRAY_AGG(aml.amount_residual_currency ORDER BY %(order)s)
+                   AS residuals_currency,
+               ARRAY_AGG(aml.currency_id ORDER BY %(order)s) AS currency_ids
+          FROM account_move_line aml
+          JOIN account_account account ON account.id = aml.account_id
+          JOIN account_move move ON move.id = aml.move_id
+          JOIN res_partner partner ON partner.id = aml.partner_id
+         WHERE %(where)s
+      GROUP BY partner.commercial_partner_id, move.dunning_scenario_id
+      ORDER BY partner.commercial_partner_id
+        """,
+        order=order,
+        where=SQL(" AND ").join(conditions),
     )

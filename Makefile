@@ -9,8 +9,9 @@ FAULT_TESTS ?= 1
 help:
 	@echo "make setup   prepare Odoo source, .venv, PostgreSQL role, Chromium (idempotent)"
 	@echo "make run     Odoo with the demo database on http://127.0.0.1:8069 (admin/admin)"
-	@echo "make test    lint + strict test run, fault tests included (FAULT_TESTS=0 to skip them,"
-	@echo "             TEST_TAGS=/dso_dunning:TestClass for one class)"
+	@echo "make test    strict test run over TEST_SHARDS Odoo processes (default 2), with the"
+	@echo "             linters and the fault tests alongside (FAULT_TESTS=0 to skip them,"
+	@echo "             TEST_TAGS=/dso_dunning:TestClass for one class, one process)"
 	@echo "make lint    ruff, pylint-odoo, oca-checks-odoo-module"
 	@echo "make i18n    regenerate the .pot and merge it into fr.po"
 	@echo "make bench-data SIZE=S|M|L   benchmark database (S 1k, M 20k, L 100k customers)"

@@ -530,7 +530,7 @@ class TestAlertProperty(AlertCase):
         outcomes = []
 
         @settings(
-            max_examples=200,
+            max_examples=100,
             deadline=None,
             derandomize=True,
             database=None,

@@ -30,7 +30,6 @@ import test_db
 from aiosmtpd.controller import Controller
 from test_db import clone, db_exists, drop_db, free_port
 
-NICENESS = 10
 REPO = os.environ["REPO_DIR"]
 ODOO_SRC = os.environ["ODOO_SRC"]
 VENV = os.environ["VENV"]
@@ -97,12 +96,7 @@ def psql(db, query):
 
 
 def odoo_cmd(db, *args):
-    # At a lower priority than the Odoo suite they run beside: these servers
-    # mostly wait (crons, SMTP), and the suite's two processes come first.
     return [
-        "nice",
-        "-n",
-        str(NICENESS),
         os.path.join(VENV, "bin", "python"),
         os.path.join(ODOO_SRC, "odoo-bin"),
         *args,

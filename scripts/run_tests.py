@@ -136,7 +136,7 @@ def start(target, *args):
 def lint():
     """``make lint``'s script; (ok, output)."""
     out = subprocess.run(
-        ["nice", "-n", "10", "bash", os.path.join(REPO, "scripts", "lint.sh")],
+        ["bash", os.path.join(REPO, "scripts", "lint.sh")],
         capture_output=True,
         text=True,
         check=False,

@@ -52,6 +52,9 @@ env["ir.mail_server"].create({
     "name": "Loopback", "smtp_host": "127.0.0.1", "smtp_port": int(SMTP_PORT),
     "smtp_encryption": "none", "sequence": 1,
 })
+# Batches of 10: a batch commits in a fraction of a second, and the
+# scenarios must see the run between two commits (8 batches, not 2).
+env["ir.config_parameter"].set_param("dso_dunning.send_batch_size", 10)
 today = fields.Date.context_today(company)
 partners = env["res.partner"].create([
     {"name": f"Fault Customer {n}", "is_company": True, "email": f"customer{n}@fault.example"}

@@ -72,7 +72,9 @@ class DsoDunningSender(models.AbstractModel):
         domain = [("company_id", "in", open_ids), *self._due_domain(today)]
         skipped = Action.browse()
         while True:
-            batch = Action.search([("id", "not in", skipped.ids), *domain], limit=BATCH_SIZE)
+            batch = Action.search(
+                [("id", "not in", skipped.ids), *domain], limit=self._batch_size()
+            )
             if not batch:
                 break
             locked = batch.try_lock_for_update()
@@ -83,6 +85,16 @@ class DsoDunningSender(models.AbstractModel):
                 remaining = Action.search_count([("id", "not in", skipped.ids), *domain])
                 if not self.env["ir.cron"]._commit_progress(len(locked), remaining=remaining):
                     break
+
+    @api.model
+    def _batch_size(self):
+        """Actions sent per committed batch: system parameter
+        ``dso_dunning.send_batch_size`` (a positive integer), else 50."""
+        value = self.env["ir.config_parameter"].sudo().get_param("dso_dunning.send_batch_size")
+        try:
+            return max(int(value), 1) if value else BATCH_SIZE
+        except ValueError:
+            return BATCH_SIZE
 
     @api.model
     def _in_window(self, company, now):

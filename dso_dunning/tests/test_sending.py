@@ -247,6 +247,14 @@ class TestSendingEmail(DunningSendingCase):
 class TestSendingBatch(DunningSendingCase):
     """Emails of a batch are posted together; each customer sees its own."""
 
+    def test_batch_size_is_a_system_parameter(self):
+        params = self.env["ir.config_parameter"].sudo()
+        self.assertEqual(self.sender._batch_size(), 50)
+        params.set_param("dso_dunning.send_batch_size", "10")
+        self.assertEqual(self.sender._batch_size(), 10)
+        params.set_param("dso_dunning.send_batch_size", "ten")
+        self.assertEqual(self.sender._batch_size(), 50, "a wrong value keeps the default")
+
     def test_every_action_of_a_batch_gets_message_mail_and_notification(self):
         self.company.dunning_email_cc = "credit.copy@company.example"
         follower = self.env["res.partner"].create(

@@ -31,10 +31,7 @@ from aiosmtpd.controller import Controller
 from test_db import clone, db_exists, drop_db, free_port
 
 REPO = os.environ["REPO_DIR"]
-ODOO_SRC = os.environ["ODOO_SRC"]
-VENV = os.environ["VENV"]
 DATA_DIR = os.environ["DSO_DATA_DIR"]
-ADDONS_PATH = os.environ["ADDONS_PATH"]
 CUSTOMERS = int(os.environ.get("FAULT_CUSTOMERS", "80"))
 TIMEOUT = 180
 
@@ -99,16 +96,7 @@ def psql(db, query):
 
 
 def odoo_cmd(db, *args):
-    return [
-        os.path.join(VENV, "bin", "python"),
-        os.path.join(ODOO_SRC, "odoo-bin"),
-        *args,
-        f"--addons-path={ADDONS_PATH}",
-        f"--data-dir={DATA_DIR}",
-        f"--database={db}",
-        f"--db-filter=^{db}$",
-        "--log-level=warn",
-    ]
+    return [*test_db.odoo_base(db, *args), f"--db-filter=^{db}$", "--log-level=warn"]
 
 
 def shell(db, code, **values):

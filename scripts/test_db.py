@@ -85,13 +85,21 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def odoo_cmd(db, *args):
+def odoo_base(db, *head):
+    """``odoo-bin`` (then ``head``: a subcommand, options) on ``db`` with our paths."""
     return [
         os.path.join(VENV, "bin", "python"),
         os.path.join(ODOO_SRC, "odoo-bin"),
+        *head,
         f"--addons-path={ADDONS_PATH}",
         f"--data-dir={DATA_DIR}",
         f"--database={db}",
+    ]
+
+
+def odoo_cmd(db, *args):
+    return [
+        *odoo_base(db),
         "--db-filter=.*",
         "--http-interface=127.0.0.1",
         f"--http-port={free_port()}",

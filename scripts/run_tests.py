@@ -34,6 +34,12 @@ FAIL_RE = re.compile(r"(FAIL|ERROR): (\S+)")
 LOG_LINE_RE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) ")
 SHOWN_LEVELS = {"WARNING", "ERROR", "CRITICAL"}
 ASSETS_BUILT = "odoo.addons.base.models.ir_qweb: JS Assets bundles generated"
+# A bundle the web client loads lazily (emoji picker, bus worker, charts...)
+# is generated inside a test's transaction and rolled back with it: built
+# again by every browser test that needs it unless the warm template has it.
+LAZY_BUNDLE_RE = re.compile(
+    r"Generating a new asset bundle attachment /web/assets/[^/]+/([\w.]+)\.min\.(js|css) "
+)
 OUTPUT_LOCK = threading.Lock()
 
 
@@ -50,6 +56,7 @@ class Shard:
         self.skipped = []
         self.failures = []
         self.built_assets = False
+        self.lazy_bundles = set()
         self.error = None
         self.seconds = 0.0
 
@@ -58,7 +65,9 @@ class Shard:
         try:
             test_db.clone_template(self.template, self.db)
             self._run()
-            if self.built_assets:
+            if self.lazy_bundles:
+                test_db.generate_bundles(self.db, self.lazy_bundles, self.logfile)
+            if self.built_assets or self.lazy_bundles:
                 test_db.keep_assets(self.template, self.db)
         except Exception as error:  # noqa: BLE001 — reported as a failure of the run
             self.error = repr(error)
@@ -97,6 +106,8 @@ class Shard:
             threading.Thread(target=test_db.disable_autovacuum, args=(self.db,)).start()
         if ASSETS_BUILT in line:
             self.built_assets = True
+        if match := LAZY_BUNDLE_RE.search(line):
+            self.lazy_bundles.add(match.groups())
         if match := SUMMARY_RE.search(line):
             self.summary = tuple(int(n) for n in match.groups())
         if match := SKIP_RE.search(line):

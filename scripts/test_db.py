@@ -169,23 +169,31 @@ def pregenerate_assets(db, logfile):
     test, QUnit, frontend, report bundles...) are then found in every clone
     and only the bundles the addon changes are built again.
     """
-    cmd = [
-        os.path.join(VENV, "bin", "python"),
-        os.path.join(ODOO_SRC, "odoo-bin"),
-        "shell",
-        f"--addons-path={ADDONS_PATH}",
-        f"--data-dir={DATA_DIR}",
-        f"--database={db}",
-        "--no-http",
-        "--log-level=warn",
-    ]
     code = "env['ir.qweb']._pregenerate_assets_bundles()\nenv.cr.commit()\n"
+    if _shell(db, code, logfile):
+        sys.exit(f"[test] could not pregenerate the template's assets, log: {logfile}")
+
+
+def _shell(db, code, logfile):
+    """Run ``code`` in ``odoo-bin shell`` on ``db``, appending its output to
+    ``logfile``; return the exit code."""
+    cmd = [*odoo_base(db, "shell"), "--no-http", "--log-level=warn"]
     with open(logfile, "a", encoding="utf-8") as out:
         proc = subprocess.run(
             cmd, input=code, text=True, stdout=out, stderr=subprocess.STDOUT, check=False
         )
-    if proc.returncode:
-        sys.exit(f"[test] could not pregenerate the template's assets, log: {logfile}")
+    return proc.returncode
+
+
+def generate_bundles(db, bundles, logfile):
+    """Generate and commit the ``(name, "js"|"css")`` asset bundles in ``db``."""
+    code = "".join(
+        f"env['ir.qweb']._get_asset_bundle({name!r}, css={kind == 'css'}, js={kind == 'js'})"
+        f".{kind}()\n"
+        for name, kind in sorted(bundles)
+    )
+    if _shell(db, code + "env.cr.commit()\n", logfile):
+        log(f"WARNING: could not generate the lazily loaded bundles, log: {logfile}")
 
 
 def copy_filestore(src_db, dst_db):

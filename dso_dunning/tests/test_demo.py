@@ -1,5 +1,6 @@
 import base64
 import io
+import json
 import os
 import pathlib
 from unittest.mock import patch
@@ -11,6 +12,8 @@ from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
 WIDTH, HEIGHT = 1440, 900
+SCREENSHOT_SIGNAL = "dso-screenshot:"
+SCREENSHOTS = ("agenda_automatic", "customers_alerts", "scenario_form", "history_export")
 
 
 @tagged("post_install", "-at_install")
@@ -22,8 +25,8 @@ class TestDemo(HttpCase):
     runs after the other classes (Odoo orders test modules by name, then by
     ``test_sequence``).
 
-    The screenshots are taken in headless Chromium on that ledger: each tour
-    stops on one page and the browser is captured before it closes. The PNGs
+    The screenshots are taken in headless Chromium on that ledger, by one
+    tour that stops on each page until the browser is captured. The PNGs
     are written to ``$DSO_SCREENSHOTS_DIR`` only when it is set (``make
     screenshots`` sets it to ``docs/screenshots``), so a normal run never
     changes the checkout.
@@ -117,29 +120,45 @@ class TestDemo(HttpCase):
     # Screenshots
     # ------------------------------------------------------------------
 
-    def _capture_tour(self, tour, name):
-        """Run ``tour`` as the demo administrator; return the PNG of its last page."""
-        shots = []
-        stop = ChromeBrowser.stop
+    def _screenshots(self):
+        """Run the screenshot tour as the demo administrator; return its PNGs by name.
 
-        def capture_then_stop(browser):
-            if not shots:
-                result = browser._websocket_request(
-                    "Page.captureScreenshot", params={"format": "png"}, timeout=30
-                )
-                shots.append(base64.b64decode(result["data"]))
-            stop(browser)
+        The tour logs ``dso-screenshot:<name>`` on each page; the browser is
+        captured from the thread that receives the log (without waiting, as
+        that thread also receives the answer), then the page body is marked
+        so that the tour goes on.
+        """
+        shots = {}
+        handle_console = ChromeBrowser._handle_console
 
-        with patch.object(ChromeBrowser, "stop", capture_then_stop):
-            self.start_tour("/odoo", tour, login="admin", timeout=120)
-        self.assertEqual(len(shots), 1, "the browser was captured before closing")
-        png = shots[0]
-        self._assert_populated_png(png)
+        def capture_on_signal(browser, *args, **kwargs):
+            handle_console(browser, *args, **kwargs)
+            logged = kwargs.get("args") or []
+            message = str(browser._from_remoteobject(logged[0])) if logged else ""
+            if not message.startswith(SCREENSHOT_SIGNAL):
+                return
+            name = message[len(SCREENSHOT_SIGNAL) :]
+
+            def captured(future):
+                shots[name] = base64.b64decode(future.result()["data"])
+                mark = f"document.body.dataset.dsoScreenshot = {json.dumps(name)}"
+                browser._websocket_send("Runtime.evaluate", params={"expression": mark})
+
+            future = browser._websocket_send(
+                "Page.captureScreenshot", params={"format": "png"}, with_future=True
+            )
+            future.add_done_callback(captured)
+
+        with patch.object(ChromeBrowser, "_handle_console", capture_on_signal):
+            self.start_tour("/odoo", "dso_dunning_screenshots", login="admin", timeout=180)
+        self.assertEqual(sorted(shots), sorted(SCREENSHOTS), "every page was captured")
         directory = os.environ.get("DSO_SCREENSHOTS_DIR")
-        if directory:
-            pathlib.Path(directory).mkdir(parents=True, exist_ok=True)
-            pathlib.Path(directory, f"{name}.png").write_bytes(png)
-        return png
+        for name, png in shots.items():
+            self._assert_populated_png(png)
+            if directory:
+                pathlib.Path(directory).mkdir(parents=True, exist_ok=True)
+                pathlib.Path(directory, f"{name}.png").write_bytes(png)
+        return shots
 
     def _assert_populated_png(self, png):
         image = Image.open(io.BytesIO(png))
@@ -150,19 +169,10 @@ class TestDemo(HttpCase):
         colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
         self.assertTrue(colours is None or len(colours) > 200, "the page is populated")
 
-    def test_agenda_automatic_actions_in_colour(self):
-        png = self._capture_tour("dso_dunning_shot_agenda", "agenda_automatic")
-        image = Image.open(io.BytesIO(png)).convert("RGB")
+    def test_screenshots_of_the_readme_pages(self):
+        shots = self._screenshots()
+        image = Image.open(io.BytesIO(shots["agenda_automatic"])).convert("RGB")
         colours = {colour for _count, colour in image.getcolors(maxcolors=1 << 20)}
         # Bootstrap's text-danger and text-success of the red and green rows.
         self.assertTrue(any(r > 150 and g < 80 and b < 80 for r, g, b in colours), "red rows")
         self.assertTrue(any(g > 100 and r < 80 and b < 120 for r, g, b in colours), "green rows")
-
-    def test_customers_with_alert_squares(self):
-        self._capture_tour("dso_dunning_shot_customers", "customers_alerts")
-
-    def test_scenario_form(self):
-        self._capture_tour("dso_dunning_shot_scenario", "scenario_form")
-
-    def test_history_with_export(self):
-        self._capture_tour("dso_dunning_shot_history", "history_export")

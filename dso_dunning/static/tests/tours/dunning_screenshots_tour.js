@@ -2,17 +2,31 @@ import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 import { menu, subMenu } from "@dso_dunning/../tests/tours/utils/dunning_tour_steps";
 
-// Tours that stop on the pages shown in the README: the test suite captures
-// the browser when each tour ends (TestDemo in tests/test_demo.py).
+// One tour through the pages shown in the README. On each page it logs
+// "dso-screenshot:<name>" and waits until the test suite (TestDemo in
+// tests/test_demo.py) has captured the browser and marked the page body.
 const tours = registry.category("web_tour.tours");
 const openApp = () =>
     stepUtils.goToAppSteps("dso_dunning.dso_dunning_menu_root", "Open the Dunning app");
+const screenshot = (name) => [
+    {
+        content: `Screenshot ${name}`,
+        trigger: "body",
+        run() {
+            console.log(`dso-screenshot:${name}`);
+        },
+    },
+    {
+        content: `Screenshot ${name} taken`,
+        trigger: `body[data-dso-screenshot='${name}']`,
+    },
+];
 const countersLoaded = {
     content: "The counters are loaded",
     trigger: ".o_dunning_counter_scheduled:not(:contains(…)) ~ .o_dunning_counter_todo:not(:contains(…))",
 };
 
-tours.add("dso_dunning_shot_agenda", {
+tours.add("dso_dunning_screenshots", {
     url: "/odoo",
     steps: () => [
         ...openApp(),
@@ -34,13 +48,7 @@ tours.add("dso_dunning_shot_agenda", {
             trigger: ".o_list_view .o_data_row.text-warning",
         },
         countersLoaded,
-    ],
-});
-
-tours.add("dso_dunning_shot_customers", {
-    url: "/odoo",
-    steps: () => [
-        ...openApp(),
+        ...screenshot("agenda_automatic"),
         menu("dso_dunning_menu_customers"),
         {
             trigger: ".o_breadcrumb:contains(Customers)",
@@ -49,13 +57,7 @@ tours.add("dso_dunning_shot_customers", {
             content: "A customer matching two alerts shows two squares",
             trigger: ".o_list_view .o_data_row:contains(Atelier Dubois) .o_dso_alert_square + .o_dso_alert_square",
         },
-    ],
-});
-
-tours.add("dso_dunning_shot_scenario", {
-    url: "/odoo",
-    steps: () => [
-        ...openApp(),
+        ...screenshot("customers_alerts"),
         menu("dso_dunning_menu_config"),
         subMenu("dso_dunning_menu_scenarios"),
         {
@@ -66,13 +68,7 @@ tours.add("dso_dunning_shot_scenario", {
             content: "The steps of the standard scenario",
             trigger: ".o_form_view .o_field_widget[name=step_ids] .o_data_row:contains(Formal notice letter)",
         },
-    ],
-});
-
-tours.add("dso_dunning_shot_history", {
-    url: "/odoo",
-    steps: () => [
-        ...openApp(),
+        ...screenshot("scenario_form"),
         menu("dso_dunning_menu_agenda"),
         subMenu("dso_dunning_menu_agenda_history"),
         {
@@ -86,5 +82,6 @@ tours.add("dso_dunning_shot_history", {
             content: "Next to the export button",
             trigger: ".o_dunning_export_xlsx",
         },
+        ...screenshot("history_export"),
     ],
 });

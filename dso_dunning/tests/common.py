@@ -108,7 +108,12 @@ class DunningPlanningCase(AccountTestInvoicingCommon):
 
     @classmethod
     def setUpClass(cls):
-        super().setUpClass()
+        # account's test case also creates products, taxes, a fiscal position,
+        # payment terms, partners, cash roundings and a user for every class
+        # (about a second each), none of which a dunning test uses: its parents
+        # run (user, company, mail context) and only its company data is kept.
+        super(AccountTestInvoicingCommon, cls).setUpClass()  # pylint: disable=bad-super-call
+        cls.company_data = cls.collect_company_accounting_data(cls.env.company)
         cls.company = cls.company_data["company"]
         cls.company.write(
             {"dunning_tolerance": 1.0, "dunning_min_interval": 5, "dunning_horizon": 15}

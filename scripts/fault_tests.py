@@ -2,7 +2,7 @@
 
 Run by ``make test`` side by side with the Odoo test suite (see run_tests.py).
 The database is prepared once, in one ``odoo-bin shell`` that installs the
-addon and creates the data (80 customers, one planned email action each);
+addon and creates the data (40 customers, one planned email action each);
 the scenarios then run side by side, each on its own copy of it with its own
 SMTP server on 127.0.0.1 and its own ``odoo-bin`` servers with cron workers,
 and count the messages the SMTP server receives against the actions:
@@ -34,7 +34,8 @@ from test_db import clone, db_exists, drop_db, free_port
 
 REPO = os.environ["REPO_DIR"]
 DATA_DIR = os.environ["DSO_DATA_DIR"]
-CUSTOMERS = int(os.environ.get("FAULT_CUSTOMERS", "80"))
+CUSTOMERS = int(os.environ.get("FAULT_CUSTOMERS", "40"))
+BATCH_SIZE = max(CUSTOMERS // 8, 1)
 TIMEOUT = 180
 
 PREPARE = """
@@ -53,9 +54,9 @@ env["ir.mail_server"].create({
     "name": "Loopback", "smtp_host": "127.0.0.1", "smtp_port": int(SMTP_PORT),
     "smtp_encryption": "none", "sequence": 1,
 })
-# Batches of 10: a batch commits in a fraction of a second, and the
-# scenarios must see the run between two commits (8 batches, not 2).
-env["ir.config_parameter"].set_param("dso_dunning.send_batch_size", 10)
+# 8 batches: a batch commits in a fraction of a second, and the scenarios
+# must see the run between two commits.
+env["ir.config_parameter"].set_param("dso_dunning.send_batch_size", BATCH_SIZE)
 today = fields.Date.context_today(company)
 partners = env["res.partner"].create([
     {"name": f"Fault Customer {n}", "is_company": True, "email": f"customer{n}@fault.example"}
@@ -402,7 +403,7 @@ SCENARIOS = {
 def prepare(template, base):
     started = time.monotonic()
     clone(template, base)
-    out = shell(base, PREPARE, SMTP_PORT=0, CUSTOMERS=CUSTOMERS)
+    out = shell(base, PREPARE, SMTP_PORT=0, CUSTOMERS=CUSTOMERS, BATCH_SIZE=BATCH_SIZE)
     log(f"prepared {out.strip().splitlines()[-1]} in {time.monotonic() - started:.0f} s")
 
 

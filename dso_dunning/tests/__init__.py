@@ -1,4 +1,3 @@
-from . import test_app_tour
 from . import test_i18n
 from . import test_security
 from . import test_planning

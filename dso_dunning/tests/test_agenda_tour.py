@@ -3,12 +3,13 @@ import datetime
 from odoo import Command, fields
 from odoo.tests import HttpCase, tagged
 
-from .common import DunningUsersMixin
+from .common import DunningTourMixin, DunningUsersMixin
 
 
 @tagged("post_install", "-at_install")
-class TestAgendaTour(DunningUsersMixin, HttpCase):
-    """A collector works the agenda in a real browser."""
+class TestAgendaTour(DunningTourMixin, DunningUsersMixin, HttpCase):
+    """A collector logs in, opens the Dunning app and works the agenda in a
+    real browser, then finds an overdue customer in the customers list."""
 
     @classmethod
     def setUpClass(cls):
@@ -71,6 +72,15 @@ class TestAgendaTour(DunningUsersMixin, HttpCase):
             ("Tour Error Customer", auto, "error", today - day, collector),
             ("Tour Sent Customer", auto, "sent", today - 3 * day, collector),
         ]
+        # A customer with an invoice 10 days late, planned by the planner for
+        # another collector: in the customers list, not in "My Actions".
+        customer = cls._create_tour_customer(
+            "Tour Customer SA",
+            cls._create_tour_scenario("Tour scenario", "Tour call"),
+            700.0,
+            collector=other,
+        )
+        cls.env["dso.dunning.planner"]._plan(companies=company, partners=customer, force=True)
         cls.actions = {}
         for name, step, state, date, user in specs:
             partner = cls.env["res.partner"].create({"name": name, "is_company": True})

@@ -161,5 +161,14 @@ registry.category("web_tour.tours").add("dso_dunning_agenda", {
             content: "No error dialog after the export",
             trigger: ".o_list_view:not(:has(.o_error_dialog))",
         },
+        {
+            content: "Go to the customers",
+            trigger: ".o_main_navbar [data-menu-xmlid='dso_dunning.dso_dunning_menu_customers']",
+            run: "click",
+        },
+        {
+            content: "The overdue customer is listed with its overdue amount and planned step",
+            trigger: ".o_list_view .o_data_row:contains(Tour Customer SA):contains(700.00):contains(Tour call)",
+        },
     ],
 });

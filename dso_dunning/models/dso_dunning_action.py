@@ -131,6 +131,14 @@ class DsoDunningAction(models.Model):
         "UNIQUE(company_id, partner_id, step_id, date)",
         "A customer can have only one action for a given step on a given date.",
     )
+    # The agenda lists pending actions newest first, among a history that
+    # only grows (nine rows in ten of a live table): this index holds the
+    # pending ones alone, in the list's order, so that the first page and
+    # the counters read them, not the history.
+    _pending_date_idx = models.Index(
+        "(date DESC, id DESC) "
+        "WHERE state IN ('planned', 'to_confirm', 'confirmed', 'error', 'to_post')"
+    )
     _one_pending_per_scenario = models.UniqueIndex(
         "(company_id, partner_id, scenario_id) "
         "WHERE state IN ('planned', 'to_confirm', 'confirmed', 'error', 'to_post')",

@@ -139,7 +139,7 @@ class DsoDunningPlanner(models.AbstractModel):
             | {row["override_id"] for p in partners for row in by_partner[p.id]},
             scenarios,
         )
-        existing = self._actions_by_customer(company, partners, by_partner)
+        existing = self._actions_by_customer(company, partners, by_partner, scenarios)
         for partner_id, scenario_id in existing:
             batch["action_scenarios"].setdefault(partner_id, []).append(scenario_id)
         counts = dict.fromkeys(stats, 0)
@@ -272,16 +272,21 @@ class DsoDunningPlanner(models.AbstractModel):
                 rank={rule.id: rule.sequence for rule in rules},
             )
 
-    def _actions_by_customer(self, company, partners, by_partner):
+    def _actions_by_customer(self, company, partners, by_partner, scenarios):
         """Pending and recent executed actions of these customers, by (customer, scenario).
 
         Pending actions are read whatever their date: there is at most one per
         scenario and the planner must refresh or replace it, never add another.
+        Executed ones count from the start of the current episode only (the
+        due date of the oldest item, minus the longest pre-due lead of the
+        scenarios): the older history, most of the table after a few years,
+        is not read.
         """
         oldest = min(
             (d for p in partners.ids for r in by_partner[p] for d in r["maturities"] if d),
             default=fields.Date.context_today(self),
         )
+        lead = max((planning.pre_due_window(s.rules) for s in scenarios.values()), default=0)
         actions = (
             self.env["dso.dunning.action"]
             .sudo()
@@ -292,8 +297,7 @@ class DsoDunningPlanner(models.AbstractModel):
                     ("state", "!=", "cancelled"),
                     "|",
                     ("state", "in", PENDING_STATES),
-                    # an episode starts at most MAX_OFFSET days before its oldest item
-                    ("date", ">=", oldest - datetime.timedelta(days=planning.MAX_OFFSET)),
+                    ("date", ">=", oldest - datetime.timedelta(days=lead)),
                 ],
                 order="date, id",
             )

@@ -76,6 +76,15 @@ class DsoDunningAlert(models.Model):
                 parts.append(custom)
             alert.domain = " + ".join(parts) or "[]"
 
+    @api.model
+    def _recompute_filters(self):
+        """Write every alert's filter again from its criteria (install and update).
+
+        The filter is stored: an alert saved by a previous version keeps the
+        domain that version wrote for the same criteria, possibly slower.
+        """
+        self.with_context(active_test=False).search([("domain", "!=", False)])._compute_domain()
+
     @api.depends_context("uid", "company")
     def _compute_partner_count(self):
         counts = self._count_partners()

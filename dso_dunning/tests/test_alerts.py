@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from ..tools import alert_domain
 from ..tools.alert_domain import Criteria, ItemCriteria, Range
@@ -224,6 +225,21 @@ class TestAlerts(AlertCase):
             temporary.invalidate_recordset(["dunning_guarantee"])
             self.assertEqual(temporary.dunning_guarantee, 5000, "temporary cover ended")
 
+    def test_update_rewrites_stored_filters(self):
+        alert = self._alert(item_days_late_min=50)
+        current = alert.domain
+        old = current.replace("'dunning_item_kind', '!=', False", "'move_id', '!=', False")
+        self.assertNotEqual(old, current)
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL("UPDATE dso_dunning_alert SET domain = %s WHERE id = %s", old, alert.id)
+        )
+        alert.invalidate_recordset(["domain"])
+        self.assertEqual(alert.domain, old)
+        self.env["dso.dunning.alert"]._recompute_filters()
+        self.assertEqual(alert.domain, current)
+        self.assertEqual(self._matching(alert), {"Items SA"})
+
     def test_item_criteria(self):
         def items(**vals):
             return self._matching(self._alert(**vals))
@@ -240,6 +256,13 @@ class TestAlerts(AlertCase):
         self.assertEqual(items(item_type_refund=True, item_residual_max=-200), {"Items SA"})
         self.assertEqual(items(item_type_refund=True, item_residual_min=1), set())
         self.assertEqual(items(item_type_other=True), set())
+        # The items keep their invoice's state: unblocked, its item is open again.
+        blocked = self.env["account.move"].search(
+            [("partner_id", "=", self.items_customer.id), ("payment_state", "=", "blocked")]
+        )
+        blocked.action_toggle_block_payment()
+        self.assertEqual(items(item_status_blocked=True), set())
+        self.assertEqual(items(item_days_late_min=50, item_status_open=True), {"Items SA"})
 
     def test_relative_dates_are_evaluated_when_read(self):
         alert = self._alert(not_dunned_days=12)

@@ -34,7 +34,8 @@ RELATION_FIELDS = {
     "status": "dunning_status_id",
 }
 OPERATORS = ("in", "not in")
-# Document types of items: key → account.move move_type values.
+# Kinds of items (``account.move.line.dunning_item_kind``) → account.move
+# move_type values; entries of any other type are "other".
 ITEM_TYPES = {
     "invoice": ("out_invoice", "out_receipt"),
     "refund": ("out_refund",),
@@ -168,12 +169,14 @@ def item_domain(items, company_id):
 
     ``res.partner.dunning_item_ids`` and the paths used here bypass access
     checks on journal entries, which collectors may not read: the company is
-    restricted explicitly.
+    restricted explicitly. The entry's kind and blocked payment are read from
+    the item's own copies (``dunning_item_kind``, set on receivable items only,
+    and ``dunning_blocked``), all in the index of open items.
     """
     domain = [
         ("company_id", "=", company_id),
         ("parent_state", "=", "posted"),
-        ("account_id.account_type", "=", "asset_receivable"),
+        ("dunning_item_kind", "!=", False),
         ("reconciled", "=", False),
         # Written as two comparisons (not "!= 0", which the ORM makes "or NULL")
         # so that PostgreSQL uses the partial index of open items.
@@ -186,22 +189,13 @@ def item_domain(items, company_id):
     if items.days_late.low is not None:
         domain.append(("date_maturity", "<=", _days_ago(items.days_late.low)))
     domain += _range_domain("amount_residual", items.residual)
-    if items.types:
-        if ITEM_TYPE_OTHER in items.types:
-            excluded = [
-                t for key, types in ITEM_TYPES.items() if key not in items.types for t in types
-            ]
-            domain.append(("move_id.move_type", "not in", sorted(excluded)))
-        else:
-            chosen = [t for key in items.types for t in ITEM_TYPES[key]]
-            domain.append(("move_id.move_type", "in", sorted(chosen)))
+    if items.types and set(items.types) != {*ITEM_TYPES, ITEM_TYPE_OTHER}:
+        domain.append(("dunning_item_kind", "in", sorted(items.types)))
     if items.statuses:
-        blocked = ("move_id.payment_state", "=", "blocked")
-        not_blocked = ("move_id.payment_state", "!=", "blocked")
         by_status = {
-            "open": [("no_followup", "=", False), not_blocked],
+            "open": [("no_followup", "=", False), ("dunning_blocked", "=", False)],
             "excluded": [("no_followup", "=", True)],
-            "blocked": [blocked],
+            "blocked": [("dunning_blocked", "=", True)],
         }
         domain += _or([by_status[status] for status in sorted(items.statuses)])
     return domain

@@ -136,11 +136,12 @@ class DsoDunningAlert(models.Model):
         return CUSTOMER_SCOPE + list(safe_eval(self.domain or "[]", self._domain_eval_context()))
 
     def _count_partners(self):
-        """{alert id: number of customers it selects}, one query per company.
+        """{alert id: number of customers it selects}, two queries per company.
 
         Each alert's domain goes through ``res.partner._search`` in its
         company, so the counts are those of ``search_count`` one by one; the
-        conditions are then evaluated side by side in one scan of customers.
+        conditions are then evaluated side by side in at most two scans of
+        customers, whatever the number of alerts.
         """
         counts = {}
         for company, alerts in self.grouped("company_id").items():
@@ -153,15 +154,27 @@ class DsoDunningAlert(models.Model):
                     continue  # being edited: the constraint reports it on save
                 if not query.is_empty():
                     conditions[alert.id] = alert_sql.row_condition(query, Partner._table)
-            if conditions:
-                row = self._execute_without_jit(
-                    alert_sql.count_filtered(Partner._table, conditions.values())
-                )
-                counts.update(zip(conditions, row, strict=True))
+            # Alerts whose filter holds a sub-select (groups, items, paths) are
+            # evaluated customer by customer in one process; the others are
+            # counted in a scan PostgreSQL may share between parallel workers.
+            groups = [[], []]
+            for alert_id, condition in conditions.items():
+                groups[alert_sql.has_subquery(condition)].append(alert_id)
+            groups = [ids for ids in groups if ids]
+            if not groups:
+                continue
+            rows = self._execute_without_jit(
+                [
+                    alert_sql.count_filtered(Partner._table, [conditions[i] for i in ids])
+                    for ids in groups
+                ]
+            )
+            for ids, row in zip(groups, rows, strict=True):
+                counts.update(zip(ids, row, strict=True))
         return counts
 
-    def _execute_without_jit(self, query):
-        """The one row of ``query``, run with PostgreSQL's JIT compilation off.
+    def _execute_without_jit(self, queries):
+        """The one row of each query, run with PostgreSQL's JIT compilation off.
 
         The planner prices each item criterion as one lookup per customer, so
         a few alerts push the estimate past ``jit_optimize_above_cost``; the
@@ -172,9 +185,9 @@ class DsoDunningAlert(models.Model):
         [(previous, _off)] = self.env.execute_query(
             SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)")
         )
-        [row] = self.env.execute_query(query)
+        rows = [self.env.execute_query(query)[0] for query in queries]
         self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", previous))
-        return row
+        return rows
 
     def _match_partners(self, partners):
         """{alert id: ids of ``partners`` it selects}: one search per alert,

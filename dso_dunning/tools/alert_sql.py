@@ -20,6 +20,15 @@ def row_condition(query, table):
     return query.where_clause or SQL("TRUE")
 
 
+def has_subquery(condition):
+    """Whether ``condition`` holds a sub-select (an EXISTS or an IN on ids).
+
+    PostgreSQL evaluates such a condition row by row, and a scan evaluating
+    one cannot be shared between parallel workers.
+    """
+    return "SELECT" in condition.code.upper()
+
+
 def count_filtered(table, conditions):
     """One row: per condition, the number of rows of ``table`` meeting it."""
     return SQL(

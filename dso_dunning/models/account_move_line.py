@@ -34,7 +34,8 @@ class AccountMoveLine(models.Model):
         string="Payment Blocked",
         compute="_compute_dunning_blocked",
         store=True,
-        help="The journal entry's payment is blocked (disputed invoice).",
+        help="Set on receivable items only: the journal entry's payment is blocked "
+        "(disputed invoice).",
     )
 
     # The predicate is implied by ``tools.alert_domain.item_domain``.
@@ -53,10 +54,13 @@ class AccountMoveLine(models.Model):
             else:
                 line.dunning_item_kind = ITEM_KIND_OF_MOVE_TYPE.get(line.move_id.move_type, "other")
 
-    @api.depends("move_id.payment_state")
+    @api.depends("account_id.account_type", "move_id.payment_state")
     def _compute_dunning_blocked(self):
         for line in self:
-            line.dunning_blocked = line.move_id.payment_state == "blocked"
+            line.dunning_blocked = (
+                line.account_id.account_type == "asset_receivable"
+                and line.move_id.payment_state == "blocked"
+            )
 
     def _auto_init(self):
         """Fill both columns in SQL when they are created (install or update).
@@ -68,20 +72,25 @@ class AccountMoveLine(models.Model):
         if not sql.column_exists(cr, self._table, "dunning_item_kind"):
             sql.create_column(cr, self._table, "dunning_item_kind", "varchar")
             sql.create_column(cr, self._table, "dunning_blocked", "boolean")
-            # Other items keep NULL in both: read as False, what the ORM computes.
-            cr.execute(
-                SQL(
-                    """
-                    UPDATE account_move_line line
-                       SET dunning_item_kind =
-                               COALESCE(%(kinds)s::jsonb ->> move.move_type, 'other'),
-                           dunning_blocked = move.payment_state = 'blocked'
-                      FROM account_move move, account_account account
-                     WHERE move.id = line.move_id
-                       AND account.id = line.account_id
-                       AND account.account_type = 'asset_receivable'
-                    """,
-                    kinds=json.dumps(ITEM_KIND_OF_MOVE_TYPE),
-                )
-            )
+            self._fill_dunning_item_columns()
         return super()._auto_init()
+
+    def _fill_dunning_item_columns(self):
+        """Set both columns of every receivable item in one UPDATE.
+
+        Other items keep NULL in both, read as False: what the ORM computes.
+        """
+        self.env.cr.execute(
+            SQL(
+                """
+                UPDATE account_move_line line
+                   SET dunning_item_kind = COALESCE(%(kinds)s::jsonb ->> move.move_type, 'other'),
+                       dunning_blocked = move.payment_state = 'blocked'
+                  FROM account_move move, account_account account
+                 WHERE move.id = line.move_id
+                   AND account.id = line.account_id
+                   AND account.account_type = 'asset_receivable'
+                """,
+                kinds=json.dumps(ITEM_KIND_OF_MOVE_TYPE),
+            )
+        )

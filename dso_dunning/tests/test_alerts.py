@@ -240,6 +240,29 @@ class TestAlerts(AlertCase):
         self.assertEqual(alert.domain, current)
         self.assertEqual(self._matching(alert), {"Items SA"})
 
+    def test_item_columns_filled_at_install_as_the_orm_computes_them(self):
+        lines = self.env["account.move.line"].search([("partner_id", "=", self.items_customer.id)])
+        expected = {line.id: (line.dunning_item_kind, line.dunning_blocked) for line in lines}
+        self.assertEqual(
+            set(expected.values()),
+            {(False, False), ("invoice", False), ("invoice", True), ("refund", False)},
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move_line SET dunning_item_kind = NULL, dunning_blocked = NULL"
+                " WHERE id IN %s",
+                tuple(lines.ids),
+            )
+        )
+        lines.invalidate_recordset(["dunning_item_kind", "dunning_blocked"])
+        self.assertFalse(any(lines.mapped("dunning_item_kind")))
+        lines._fill_dunning_item_columns()
+        lines.invalidate_recordset(["dunning_item_kind", "dunning_blocked"])
+        self.assertEqual(
+            {line.id: (line.dunning_item_kind, line.dunning_blocked) for line in lines}, expected
+        )
+
     def test_item_criteria(self):
         def items(**vals):
             return self._matching(self._alert(**vals))

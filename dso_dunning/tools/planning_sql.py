@@ -17,6 +17,16 @@ def _rows(rows):
     return json.dumps(rows, default=str)
 
 
+def _array(values):
+    """``values`` (numbers, dates, None) as one PostgreSQL array literal.
+
+    One string parameter cast to an array type: psycopg2 would adapt a list
+    as ``ARRAY[v1, v2, …]``, one quoted constant per value for the server to
+    parse, a quarter of a second per batch of items on both sides.
+    """
+    return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
+
+
 def insert_actions(rows, digits, uid, now):
     """New actions, with the stored fields ``create()`` would compute.
 
@@ -74,7 +84,7 @@ def insert_action_lines(columns):
                       %(amount_residual)s::numeric[], %(amount_residual_currency)s::numeric[],
                       %(currency_id)s::int[]) AS item
         """,
-        **columns,
+        **{name: _array(values) for name, values in columns.items()},
     )
 
 

@@ -145,14 +145,19 @@ def insert_followers(rows, res_model):
     )
 
 
-def open_items(company_id, partner_ids=None):
+def open_items(company_id, receivable_ids, partner_ids=None):
     """One row per (customer, invoice scenario override) with its open items.
 
-    Items: posted, receivable, not reconciled, with a residual, not excluded
-    from follow-up, not on a blocked invoice; of the customers (commercial
-    partners) ``partner_ids`` only, unless it is None. ``balance`` is the
-    customer's net balance over all of them (credit notes and unmatched
-    payments included).
+    Items: posted, on the receivable accounts ``receivable_ids``, not
+    reconciled, with a residual, not excluded from follow-up, not on a
+    blocked invoice; of the customers (commercial partners) ``partner_ids``
+    only, unless it is None. ``balance`` is the customer's net balance over
+    all of them (credit notes and unmatched payments included).
+
+    The accounts come as ids, not as a join on their type: PostgreSQL then
+    estimates from the items' statistics that most open items are
+    receivable, and hashes the invoices and customers instead of looking
+    each one up (a third of the query).
     """
     conditions = [
         SQL("aml.company_id = %s", company_id),
@@ -161,7 +166,7 @@ def open_items(company_id, partner_ids=None):
         SQL("aml.amount_residual != 0"),
         SQL("aml.no_followup IS NOT TRUE"),
         SQL("move.payment_state IS DISTINCT FROM 'blocked'"),
-        SQL("account.account_type = 'asset_receivable'"),
+        SQL("aml.account_id IN %s", tuple(receivable_ids) or (0,)),
     ]
     if partner_ids is not None:
         conditions.append(SQL("partner.commercial_partner_id IN %s", tuple(partner_ids) or (0,)))
@@ -182,7 +187,6 @@ def open_items(company_id, partner_ids=None):
                ARRAY_AGG(aml.amount_residual_currency) AS residuals_currency,
                ARRAY_AGG(aml.currency_id) AS currency_ids
           FROM account_move_line aml
-          JOIN account_account account ON account.id = aml.account_id
           JOIN account_move move ON move.id = aml.move_id
           JOIN res_partner partner ON partner.id = aml.partner_id
          WHERE %(where)s

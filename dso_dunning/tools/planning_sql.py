@@ -20,11 +20,11 @@ def _rows(rows):
 def _array(values):
     """``values`` (numbers, dates, None) as one PostgreSQL array literal.
 
-    One string parameter cast to an array type: psycopg2 would adapt a list
-    as ``ARRAY[v1, v2, …]``, one quoted constant per value for the server to
-    parse, a quarter of a second per batch of items on both sides.
+    One string parameter cast to an array type: psycopg2 adapts a list as
+    ``ARRAY[v1, v2, …]``, one quoted constant per value, which cost 0.1 to
+    0.2 s of Python per batch of 16,000 items (a quarter of the planner's CPU).
     """
-    return "{" + ",".join("NULL" if value is None else str(value) for value in values) + "}"
+    return "{" + ",".join(["NULL" if value is None else str(value) for value in values]) + "}"
 
 
 def insert_actions(rows, digits, uid, now):

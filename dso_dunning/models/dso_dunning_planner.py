@@ -2,6 +2,7 @@ import datetime
 import logging
 
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 from ..tools import planning, planning_sql
 from .dso_dunning_action import EXECUTED_STATES, PENDING_STATES
@@ -75,7 +76,13 @@ class DsoDunningPlanner(models.AbstractModel):
         self.env["account.account"].flush_model(["account_type"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         partner_ids = None if partners is None else partners.commercial_partner_id.ids
-        return planning_sql.open_items(company.id, partner_ids)
+        receivable_ids = [
+            account_id
+            for (account_id,) in self.env.execute_query(
+                SQL("SELECT id FROM account_account WHERE account_type = 'asset_receivable'")
+            )
+        ]
+        return planning_sql.open_items(company.id, receivable_ids, partner_ids)
 
     # ------------------------------------------------------------------
     # Planning

@@ -17,6 +17,16 @@ def _rows(rows):
     return json.dumps(rows, default=str)
 
 
+def _array(values):
+    """``values`` (numbers, dates, None) as one PostgreSQL array literal.
+
+    One string parameter cast to an array type: psycopg2 adapts a list as
+    ``ARRAY[v1, v2, …]``, one quoted constant per value, which cost 0.1 to
+    0.2 s of Python per batch of 16,000 items (a quarter of the planner's CPU).
+    """
+    return "{" + ",".join(["NULL" if value is None else str(value) for value in values]) + "}"
+
+
 def insert_actions(rows, digits, uid, now):
     """New actions, with the stored fields ``create()`` would compute.
 
@@ -74,7 +84,7 @@ def insert_action_lines(columns):
                       %(amount_residual)s::numeric[], %(amount_residual_currency)s::numeric[],
                       %(currency_id)s::int[]) AS item
         """,
-        **columns,
+        **{name: _array(values) for name, values in columns.items()},
     )
 
 
@@ -135,14 +145,19 @@ def insert_followers(rows, res_model):
     )
 
 
-def open_items(company_id, partner_ids=None):
+def open_items(company_id, receivable_ids, partner_ids=None):
     """One row per (customer, invoice scenario override) with its open items.
 
-    Items: posted, receivable, not reconciled, with a residual, not excluded
-    from follow-up, not on a blocked invoice; of the customers (commercial
-    partners) ``partner_ids`` only, unless it is None. ``balance`` is the
-    customer's net balance over all of them (credit notes and unmatched
-    payments included).
+    Items: posted, on the receivable accounts ``receivable_ids``, not
+    reconciled, with a residual, not excluded from follow-up, not on a
+    blocked invoice; of the customers (commercial partners) ``partner_ids``
+    only, unless it is None. ``balance`` is the customer's net balance over
+    all of them (credit notes and unmatched payments included).
+
+    The accounts come as ids, not as a join on their type: PostgreSQL then
+    estimates from the items' statistics that most open items are
+    receivable, and hashes the invoices and customers instead of looking
+    each one up (a third of the query).
     """
     conditions = [
         SQL("aml.company_id = %s", company_id),
@@ -151,33 +166,32 @@ def open_items(company_id, partner_ids=None):
         SQL("aml.amount_residual != 0"),
         SQL("aml.no_followup IS NOT TRUE"),
         SQL("move.payment_state IS DISTINCT FROM 'blocked'"),
-        SQL("account.account_type = 'asset_receivable'"),
+        SQL("aml.account_id IN %s", tuple(receivable_ids) or (0,)),
     ]
     if partner_ids is not None:
         conditions.append(SQL("partner.commercial_partner_id IN %s", tuple(partner_ids) or (0,)))
-    order = SQL("COALESCE(aml.date_maturity, aml.date), aml.id")
+    # No ORDER BY in the aggregates: each would sort its group's rows again
+    # (a quarter of the query). The arrays of a group are aligned whatever the
+    # order, being built from the same rows in turn, and ``collect_items``
+    # sorts the items.
     return SQL(
         """
         SELECT partner.commercial_partner_id AS partner_id,
                move.dunning_scenario_id AS override_id,
                SUM(SUM(aml.amount_residual))
                    OVER (PARTITION BY partner.commercial_partner_id) AS balance,
-               ARRAY_AGG(aml.id ORDER BY %(order)s) AS line_ids,
-               ARRAY_AGG(aml.move_id ORDER BY %(order)s) AS move_ids,
-               ARRAY_AGG(COALESCE(aml.date_maturity, aml.date) ORDER BY %(order)s)
-                   AS maturities,
-               ARRAY_AGG(aml.amount_residual ORDER BY %(order)s) AS residuals,
-               ARRAY_AGG(aml.amount_residual_currency ORDER BY %(order)s)
-                   AS residuals_currency,
-               ARRAY_AGG(aml.currency_id ORDER BY %(order)s) AS currency_ids
+               ARRAY_AGG(aml.id) AS line_ids,
+               ARRAY_AGG(aml.move_id) AS move_ids,
+               ARRAY_AGG(COALESCE(aml.date_maturity, aml.date)) AS maturities,
+               ARRAY_AGG(aml.amount_residual) AS residuals,
+               ARRAY_AGG(aml.amount_residual_currency) AS residuals_currency,
+               ARRAY_AGG(aml.currency_id) AS currency_ids
           FROM account_move_line aml
-          JOIN account_account account ON account.id = aml.account_id
           JOIN account_move move ON move.id = aml.move_id
           JOIN res_partner partner ON partner.id = aml.partner_id
          WHERE %(where)s
       GROUP BY partner.commercial_partner_id, move.dunning_scenario_id
       ORDER BY partner.commercial_partner_id
         """,
-        order=order,
         where=SQL(" AND ").join(conditions),
     )

@@ -481,7 +481,10 @@ class DsoDunningAction(models.Model):
             for line in action.line_ids:
                 if line.amount_residual != line.move_line_id.amount_residual:
                     line.amount_residual = line.move_line_id.amount_residual
-            action.amount_due = sum(action.line_ids.mapped("amount_residual"))
+            amount_due = sum(action.line_ids.mapped("amount_residual"))
+            # Only when it changed: each write goes through mail.thread's tracking setup.
+            if action.currency_id.compare_amounts(amount_due, action.amount_due):
+                action.amount_due = amount_due
             if (
                 action.currency_id.compare_amounts(
                     action.amount_due, action.company_id.dunning_tolerance

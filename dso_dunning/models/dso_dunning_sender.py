@@ -158,7 +158,8 @@ class DsoDunningSender(models.AbstractModel):
         """Execute the plain email actions of ``actions`` together.
 
         Templates are rendered per template for the batch (statements read
-        in one search, the body compiled once), then every email is posted
+        in one search, the body compiled once, each date and amount formatted
+        once), then every email is posted
         at once by ``dso.dunning.mail.batch``, as ``message_post`` would post
         it one by one.
 
@@ -184,7 +185,9 @@ class DsoDunningSender(models.AbstractModel):
         statement_items = actions._statement_items()
         for template, ids in by_template.items():
             template = template.with_context(
-                dso_dunning_statement_items=statement_items, dso_dunning_qweb_memo={}
+                dso_dunning_statement_items=statement_items,
+                dso_dunning_qweb_memo={},
+                dso_dunning_format_memo={},
             )
             try:
                 rendered.update(template._generate_template(ids, EMAIL_FIELDS))

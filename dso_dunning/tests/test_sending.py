@@ -3,10 +3,11 @@ import datetime
 from freezegun import freeze_time
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import BaseCase, tagged
 
 from odoo.addons.sms.tests.common import SMSCase
 
+from ..tools import sending
 from .common import DunningPlanningCase
 
 # A Tuesday, 10:00 UTC: inside the default sending window (Mon-Fri, 8:00-19:00).
@@ -554,3 +555,27 @@ class TestSendingScale(DunningSendingCase):
         for action in many:
             self.assertEqual(action.message_id.res_id, action.partner_id.id)
             self.assertGreaterEqual(action.message_id.body.count("<tr"), 100, "every item listed")
+
+
+@tagged("post_install", "-at_install")
+class TestFormatMemo(BaseCase):
+    """A batch formats each date and amount once, and never mixes values up."""
+
+    def test_repeated_values_are_formatted_once(self):
+        calls = []
+
+        def fmt(value, currency=None):
+            calls.append(value)
+            return f"{currency}:{value!r}"
+
+        memo = {}
+        cached = sending.memoized(fmt, memo)
+        self.assertEqual(cached(1.5, currency="EUR"), "EUR:1.5")
+        self.assertEqual(cached(1.5, currency="EUR"), "EUR:1.5")
+        self.assertEqual(cached(1.5, currency="USD"), "USD:1.5")
+        self.assertEqual(cached(-0.0), "None:-0.0")
+        self.assertEqual(cached(0.0), "None:0.0", "-0.0 and 0.0 are told apart")
+        self.assertEqual(cached(datetime.date(2026, 11, 24)), "None:datetime.date(2026, 11, 24)")
+        self.assertEqual(cached([1]), "None:[1]", "unhashable arguments pass through")
+        self.assertEqual(cached([1]), "None:[1]")
+        self.assertEqual(calls, [1.5, 1.5, -0.0, 0.0, datetime.date(2026, 11, 24), [1], [1]])

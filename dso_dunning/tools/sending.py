@@ -1,4 +1,4 @@
-"""Pure sending rules: the sending window and phone numbers.
+"""Pure sending rules: the sending window, phone numbers, a memo for formatting.
 
 Plain values in, plain values out; the sender (``dso.dunning.sender``)
 applies them to records.
@@ -50,3 +50,32 @@ def e164(number, country_code=None):
     if not phonenumbers.is_valid_number(parsed):
         raise ValueError("not a valid number")
     return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+
+
+def memoized(function, memo):
+    """``function`` answering repeated calls from ``memo`` (a dict).
+
+    For pure formatting helpers called with the same values many times (the
+    dates and amounts of a batch of statements). A call with an unhashable
+    argument is passed through. ``-0.0`` and ``0.0`` are told apart: they
+    compare equal but may be formatted differently.
+    """
+
+    def call(*args, **kwargs):
+        try:
+            key = (
+                tuple(_memo_key(arg) for arg in args),
+                tuple(sorted((name, _memo_key(value)) for name, value in kwargs.items())),
+            )
+            hash(key)
+        except TypeError:
+            return function(*args, **kwargs)
+        if key not in memo:
+            memo[key] = function(*args, **kwargs)
+        return memo[key]
+
+    return call
+
+
+def _memo_key(value):
+    return (type(value), repr(value) if isinstance(value, float) else value)

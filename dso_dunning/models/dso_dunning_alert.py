@@ -136,7 +136,7 @@ class DsoDunningAlert(models.Model):
         return CUSTOMER_SCOPE + list(safe_eval(self.domain or "[]", self._domain_eval_context()))
 
     def _count_partners(self):
-        """{alert id: number of customers it selects}, two queries per company.
+        """{alert id: number of customers it selects}, at most two queries per company.
 
         Each alert's domain goes through ``res.partner._search`` in its
         company, so the counts are those of ``search_count`` one by one; the

@@ -1,4 +1,8 @@
 from odoo import fields, models
+from odoo.tools import SQL, sql
+
+# Log columns an earlier version created on items (see ``_auto_init``).
+OLD_LOG_COLUMNS = ("create_uid", "write_uid", "create_date", "write_date")
 
 
 class DsoDunningActionLine(models.Model):
@@ -28,3 +32,27 @@ class DsoDunningActionLine(models.Model):
     amount_residual_currency = fields.Monetary(
         string="Residual in Currency", currency_field="currency_id"
     )
+
+    def _auto_init(self):
+        self._drop_old_log_columns()
+        return super()._auto_init()
+
+    def _drop_old_log_columns(self):
+        """Drop the log columns an earlier version created (install or update).
+
+        Odoo leaves the columns of removed fields in place; the foreign keys
+        of ``create_uid`` and ``write_uid`` were then still checked for every
+        item a planning run inserts: 0.9 s of a 12 s run on 20k customers.
+        """
+        cr = self.env.cr
+        columns = [c for c in OLD_LOG_COLUMNS if sql.column_exists(cr, self._table, c)]
+        if columns:
+            cr.execute(
+                SQL(
+                    "ALTER TABLE %s %s",
+                    SQL.identifier(self._table),
+                    SQL(", ").join(
+                        SQL("DROP COLUMN %s", SQL.identifier(column)) for column in columns
+                    ),
+                )
+            )

@@ -140,8 +140,8 @@ class DsoDunningAlert(models.Model):
 
         Each alert's domain goes through ``res.partner._search`` in its
         company, so the counts are those of ``search_count`` one by one; the
-        conditions are then evaluated side by side in at most two scans of
-        customers, whatever the number of alerts.
+        conditions are then evaluated side by side (see ``alert_sql``),
+        whatever the number of alerts.
         """
         counts = {}
         for company, alerts in self.grouped("company_id").items():
@@ -149,44 +149,92 @@ class DsoDunningAlert(models.Model):
             conditions = {}
             for alert in alerts:
                 try:
-                    query = Partner._search(alert._get_partner_domain())
+                    domain = self._uncorrelated(Partner, alert._get_partner_domain())
+                    query = Partner._search(domain)
                 except DOMAIN_ERRORS:
                     continue  # being edited: the constraint reports it on save
                 if not query.is_empty():
                     conditions[alert.id] = alert_sql.row_condition(query, Partner._table)
-            # Alerts whose filter holds a sub-select (groups, items, paths) are
-            # evaluated customer by customer in one process; the others are
-            # counted in a scan PostgreSQL may share between parallel workers.
             groups = [[], []]
             for alert_id, condition in conditions.items():
-                groups[alert_sql.has_subquery(condition)].append(alert_id)
-            groups = [ids for ids in groups if ids]
-            if not groups:
-                continue
-            rows = self._execute_without_jit(
-                [
-                    alert_sql.count_filtered(Partner._table, [conditions[i] for i in ids])
-                    for ids in groups
-                ]
-            )
-            for ids, row in zip(groups, rows, strict=True):
+                groups[alert_sql.is_correlated(condition)].append(alert_id)
+            scan, each = groups
+            queries = []
+            if scan:
+                queries.append(
+                    alert_sql.count_filtered(Partner._table, [conditions[i] for i in scan])
+                )
+            if each:
+                queries.append(alert_sql.count_each(Partner._table, [conditions[i] for i in each]))
+            rows = self._execute_counting(queries)
+            for ids, row in zip([ids for ids in groups if ids], rows, strict=True):
                 counts.update(zip(ids, row, strict=True))
         return counts
 
-    def _execute_without_jit(self, queries):
-        """The one row of each query, run with PostgreSQL's JIT compilation off.
+    @api.model
+    def _uncorrelated(self, Partner, domain):
+        """``domain``, its many2many conditions on ids written as sub-selects on ids.
 
-        The planner prices each item criterion as one lookup per customer, so
-        a few alerts push the estimate past ``jit_optimize_above_cost``; the
-        compilation then takes seconds for a query that runs in a fraction of
-        that. The setting is put back as it was right after (a failed query
-        rolls the transaction back, and the setting with it).
+        ``category_id in [1, 2]`` becomes ``id IN (SELECT partner_id FROM
+        the relation WHERE category_id IN (1, 2))``: the same customers, but
+        computed once rather than looked up customer by customer, so the
+        count stays in the parallel scan. Other conditions are kept as the
+        ORM writes them.
         """
-        [(previous, _off)] = self.env.execute_query(
-            SQL("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+
+        def rewrite(condition):
+            field = Partner._fields.get(condition.field_expr)
+            if not (
+                field
+                and field.type == "many2many"
+                and field.store
+                and condition.operator in ("in", "not in")
+                and condition.value
+                and all(type(id_) is int for id_ in condition.value)
+                and field.get_comodel_domain(Partner).is_true()
+            ):
+                return condition
+            return Domain.custom(
+                to_sql=lambda model, alias, query: alert_sql.in_relation(
+                    alias,
+                    field.relation,
+                    field.column1,
+                    field.column2,
+                    condition.value,
+                    positive=condition.operator == "in",
+                )
+            )
+
+        return Domain(domain).optimize_full(Partner).map_conditions(rewrite)
+
+    def _execute_counting(self, queries):
+        """The one row of each query, run with ``alert_sql.SETTINGS``.
+
+        The settings are put back as they were right after (a failed query
+        rolls the transaction back, and the settings with it).
+        """
+        if not queries:
+            return []
+        names = list(alert_sql.SETTINGS)
+        [previous] = self.env.execute_query(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(
+                    SQL("current_setting(%s), set_config(%s, %s, true)", name, name, value)
+                    for name, value in alert_sql.SETTINGS.items()
+                ),
+            )
         )
         rows = [self.env.execute_query(query)[0] for query in queries]
-        self.env.cr.execute(SQL("SELECT set_config('jit', %s, true)", previous))
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s",
+                SQL(", ").join(
+                    SQL("set_config(%s, %s, true)", name, value)
+                    for name, value in zip(names, previous[::2], strict=True)
+                ),
+            )
+        )
         return rows
 
     def _match_partners(self, partners):

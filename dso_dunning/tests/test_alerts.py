@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from ..tools import alert_domain
+from ..tools import alert_domain, alert_sql
 from ..tools.alert_domain import Criteria, ItemCriteria, Range
 from .common import DunningPlanningCase, DunningUsersMixin
 
@@ -367,10 +367,11 @@ class TestAlerts(AlertCase):
         self.assertTrue(actions)
         self.assertEqual(actions[0].with_user(self.user_collector).partner_alert_ids, items_alert)
 
-    def test_counts_of_many_alerts_cost_the_queries_of_one(self):
-        """My Alerts shows the count of every alert: one scan of customers for
-        them all, each count equal to its alert's own search (record rules and
-        paths in advanced conditions included)."""
+    def test_counts_of_many_alerts_cost_a_fixed_number_of_queries(self):
+        """My Alerts shows the count of every alert: two queries for them all
+        (one scan of customers, one for the item lookups), each count equal
+        to its alert's own search (record rules and paths in advanced
+        conditions included)."""
         Alert = self.Alert.with_user(self.user_manager)
         alerts = Alert.browse()
         for vals in (
@@ -381,13 +382,15 @@ class TestAlerts(AlertCase):
                 "country_ids": [Command.set(self.fr.ids)],
             },
             {"item_status_blocked": True},
+            {"category_ids": [Command.set((self.public | self.retail).ids)], "overdue_min": 1},
             {"item_days_late_min": 30, "item_type_invoice": True},
             {"total_due_max": 9000, "custom_domain": "[('country_id.code', '=', 'FR')]"},
             {"overdue_min": 1, "custom_domain": "[('name', '=', 'Nobody')]"},
         ):
             alerts |= Alert.create({"name": "Count", "visibility": "shared", **vals})
         queries = []  # the first round fills the caches (record rules of the paths)
-        for subset in (alerts, alerts[:2], alerts):
+        # alerts[:3]: a figure, a group and an item alert, one of each way of counting
+        for subset in (alerts, alerts[:3], alerts):
             alerts.invalidate_recordset(["partner_count"])
             before = self.env.cr.sql_log_count
             subset.mapped("partner_count")
@@ -396,8 +399,14 @@ class TestAlerts(AlertCase):
         Partner = self.env["res.partner"].with_user(self.user_manager)
         expected = [Partner.search_count(alert._get_partner_domain()) for alert in alerts]
         self.assertEqual(alerts.mapped("partner_count"), expected)
-        self.assertTrue(all(expected[:5]), expected)
-        self.assertEqual(expected[5], 0)
+        self.assertTrue(all(expected[:6]), expected)
+        self.assertEqual(expected[6], 0)
+        # Groups are read as a sub-select computed once, not customer by customer.
+        Partner = Partner.with_company(self.company)
+        for alert, correlated in zip(alerts[:4], (False, False, True, False), strict=True):
+            domain = alert._uncorrelated(Partner, alert._get_partner_domain())
+            condition = Partner._search(domain).where_clause
+            self.assertEqual(alert_sql.is_correlated(condition), correlated, condition)
 
     def test_squares_cost_does_not_grow_with_customers(self):
         """One query per alert, whatever the number of customers on screen."""
@@ -592,6 +601,10 @@ class TestAlertProperty(AlertCase):
                 pid for pid, row in self.rows.items() if _reference_match(criteria, row, self.today)
             }
             self.assertEqual(found, expected, domain)
+            # The counters' rewrite of group conditions selects the same customers.
+            scope = [("id", "in", self.partners.ids), *domain]
+            rewritten = Partner.search(self.env["dso.dunning.alert"]._uncorrelated(Partner, scope))
+            self.assertEqual(set(rewritten.ids), expected, domain)
             outcomes.append(0 < len(expected) < len(self.rows))
 
         check()

@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo import Command
 from odoo.tests import tagged
+from odoo.tools import sql
 
 from .common import DunningPlanningCase
 
@@ -184,3 +185,20 @@ class TestPlanningScale(DunningPlanningCase):
         followers = planned.message_follower_ids
         self.assertEqual(followers.partner_id, orm.message_follower_ids.partner_id)
         self.assertEqual(followers.subtype_ids, orm.message_follower_ids.subtype_ids)
+
+    def test_update_drops_log_columns_left_on_items(self):
+        """Items of an earlier version had log columns: the update drops them,
+        and planning still stores the items."""
+        cr = self.env.cr
+        cr.execute(
+            "ALTER TABLE dso_dunning_action_line"
+            " ADD COLUMN create_uid int4 REFERENCES res_users(id) ON DELETE SET NULL,"
+            " ADD COLUMN write_date timestamp"
+        )
+        self.env["dso.dunning.action.line"]._drop_old_log_columns()
+        for column in ("create_uid", "write_date"):
+            self.assertFalse(sql.column_exists(cr, "dso_dunning_action_line", column), column)
+        self._plan(partners=self.small)
+        actions = self.env["dso.dunning.action"].search([("partner_id", "in", self.small.ids)])
+        self.assertEqual(len(actions), 50)
+        self.assertTrue(all(action.line_ids for action in actions))

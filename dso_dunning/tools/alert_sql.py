@@ -1,11 +1,27 @@
-"""SQL of the alert counters: the counts of many alerts in one scan of customers.
+"""SQL of the alert counters: the counts of many alerts in two queries.
 
 Each alert arrives as the ORM's own ``Query`` for its domain (record rules,
 multi-company and company-dependent figures already in its WHERE clause), so
 the counts mean exactly what ``search_count`` would return one by one.
+
+Alerts are counted in two groups:
+- conditions evaluated row by row on customers (fields, and sub-selects that
+  do not depend on the row, computed once): all in one scan, which
+  PostgreSQL shares between parallel workers;
+- conditions holding a correlated sub-select (``EXISTS`` on journal items,
+  one lookup per customer): such a condition keeps a whole scan in one
+  process. Each of these alerts gets its own count, as a semi-join that the
+  workers share; the counts still come back in one statement.
 """
 
 from odoo.tools import SQL
+
+# PostgreSQL planner settings while counting: no JIT
+# compilation, whose cost exceeds the query's when item lookups inflate the
+# estimate; and customers joined to their items by index lookups, which is
+# what a correlated sub-select did, rather than by hashing every open item
+# once per worker.
+SETTINGS = {"jit": "off", "enable_hashjoin": "off", "enable_mergejoin": "off"}
 
 
 def row_condition(query, table):
@@ -20,19 +36,54 @@ def row_condition(query, table):
     return query.where_clause or SQL("TRUE")
 
 
-def has_subquery(condition):
-    """Whether ``condition`` holds a sub-select (an EXISTS or an IN on ids).
+def is_correlated(condition):
+    """Whether ``condition`` holds a sub-select evaluated row by row.
 
-    PostgreSQL evaluates such a condition row by row, and a scan evaluating
-    one cannot be shared between parallel workers.
+    The ORM writes conditions on one2many and many2many fields as
+    ``EXISTS (… WHERE … = <the row's id>)``; a scan evaluating one cannot be
+    shared between parallel workers.
     """
-    return "SELECT" in condition.code.upper()
+    return "EXISTS" in condition.code.upper()
+
+
+def in_relation(alias, relation, column1, column2, ids, positive=True):
+    """``alias``'s id is (not) linked to one of ``ids`` in a many2many table.
+
+    The same rows as the ORM's correlated ``EXISTS``, written as a sub-select
+    that does not depend on the row: PostgreSQL computes it once and hashes
+    it. The relation's columns are NOT NULL, so ``NOT IN`` is exact.
+    """
+    return SQL(
+        "%s %s (SELECT %s FROM %s WHERE %s IN %s)",
+        SQL.identifier(alias, "id"),
+        SQL("IN") if positive else SQL("NOT IN"),
+        SQL.identifier(relation, column1),
+        SQL.identifier(relation),
+        SQL.identifier(relation, column2),
+        tuple(ids),
+    )
 
 
 def count_filtered(table, conditions):
-    """One row: per condition, the number of rows of ``table`` meeting it."""
+    """One row: per condition, the number of rows of ``table`` meeting it, in one scan."""
     return SQL(
         "SELECT %s FROM %s",
         SQL(", ").join(SQL("COUNT(*) FILTER (WHERE %s)", condition) for condition in conditions),
         SQL.identifier(table),
+    )
+
+
+def count_each(table, conditions):
+    """One row: per condition, the number of rows of ``table`` meeting it, one count each.
+
+    Each count is a sub-query of its own, with the condition in its WHERE
+    clause: an ``EXISTS`` there becomes a semi-join, which parallel workers
+    share.
+    """
+    return SQL(
+        "SELECT %s",
+        SQL(", ").join(
+            SQL("(SELECT COUNT(*) FROM %s WHERE %s)", SQL.identifier(table), condition)
+            for condition in conditions
+        ),
     )

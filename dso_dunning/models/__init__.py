@@ -20,6 +20,7 @@ from . import ir_qweb
 from . import mail_notification
 from . import account_move
 from . import account_move_line
+from . import dso_dunning_figure
 from . import res_partner
 from . import dso_dunning_demo
 from . import dso_dunning_status

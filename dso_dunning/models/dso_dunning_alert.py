@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
+from odoo.tools.query import Query
 from odoo.tools.safe_eval import datetime, safe_eval, time
 
 from ..tools import alert_domain, alert_sql
@@ -146,6 +147,10 @@ class DsoDunningAlert(models.Model):
         counts = {}
         for company, alerts in self.grouped("company_id").items():
             Partner = self.env["res.partner"].with_company(company or self.env.company)
+            # customers with their figures in the company (at most one row each)
+            scope = Query(Partner.env, Partner._table)
+            Partner._field_to_sql(Partner._table, "dunning_total_due", scope)
+            from_clause = scope.from_clause
             conditions = {}
             for alert in alerts:
                 try:
@@ -154,19 +159,21 @@ class DsoDunningAlert(models.Model):
                 except DOMAIN_ERRORS:
                     continue  # being edited: the constraint reports it on save
                 if not query.is_empty():
-                    conditions[alert.id] = alert_sql.row_condition(query, Partner._table)
+                    conditions[alert.id] = alert_sql.row_condition(
+                        query, Partner._table, from_clause
+                    )
             groups = [[], []]
             for alert_id, condition in conditions.items():
                 groups[alert_sql.is_correlated(condition)].append(alert_id)
             scan, each = groups
-            queries = []
+            steps = []
             if scan:
-                queries.append(
-                    alert_sql.count_filtered(Partner._table, [conditions[i] for i in scan])
-                )
+                scan_sql = alert_sql.count_filtered(from_clause, [conditions[i] for i in scan])
+                steps.append((scan_sql, alert_sql.SCAN_SETTINGS))
             if each:
-                queries.append(alert_sql.count_each(Partner._table, [conditions[i] for i in each]))
-            rows = self._execute_counting(queries)
+                each_sql = alert_sql.count_each(from_clause, [conditions[i] for i in each])
+                steps.append((each_sql, alert_sql.EACH_SETTINGS))
+            rows = self._execute_counting(steps)
             for ids, row in zip([ids for ids in groups if ids], rows, strict=True):
                 counts.update(zip(ids, row, strict=True))
         return counts
@@ -207,34 +214,39 @@ class DsoDunningAlert(models.Model):
 
         return Domain(domain).optimize_full(Partner).map_conditions(rewrite)
 
-    def _execute_counting(self, queries):
-        """The one row of each query, run with ``alert_sql.SETTINGS``.
+    def _execute_counting(self, steps):
+        """The one row of each query of ``steps`` (query, PostgreSQL settings).
 
-        The settings are put back as they were right after (a failed query
-        rolls the transaction back, and the settings with it).
+        Each query runs with its settings (and those of the queries before
+        it); all are put back as they were at the end (a failed query rolls
+        the transaction back, and the settings with it).
         """
-        if not queries:
-            return []
-        names = list(alert_sql.SETTINGS)
-        [previous] = self.env.execute_query(
-            SQL(
-                "SELECT %s",
-                SQL(", ").join(
-                    SQL("current_setting(%s), set_config(%s, %s, true)", name, name, value)
-                    for name, value in alert_sql.SETTINGS.items()
-                ),
+        previous = {}
+        rows = []
+        for query, settings in steps:
+            new = {name: value for name, value in settings.items() if name not in previous}
+            if new:
+                [row] = self.env.execute_query(
+                    SQL(
+                        "SELECT %s",
+                        SQL(", ").join(
+                            SQL("current_setting(%s), set_config(%s, %s, true)", name, name, value)
+                            for name, value in new.items()
+                        ),
+                    )
+                )
+                previous.update(zip(new, row[::2], strict=True))
+            rows.append(self.env.execute_query(query)[0])
+        if previous:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT %s",
+                    SQL(", ").join(
+                        SQL("set_config(%s, %s, true)", name, value)
+                        for name, value in previous.items()
+                    ),
+                )
             )
-        )
-        rows = [self.env.execute_query(query)[0] for query in queries]
-        self.env.cr.execute(
-            SQL(
-                "SELECT %s",
-                SQL(", ").join(
-                    SQL("set_config(%s, %s, true)", name, value)
-                    for name, value in zip(names, previous[::2], strict=True)
-                ),
-            )
-        )
         return rows
 
     def _match_partners(self, partners):

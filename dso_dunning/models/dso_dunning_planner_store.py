@@ -1,6 +1,3 @@
-import datetime
-import json
-
 from odoo import fields, models
 from odoo.tools import SQL
 
@@ -340,46 +337,5 @@ class DsoDunningPlannerStore(models.AbstractModel):
         return figures
 
     def _write_figures(self, company, figures_by_partner):
-        """Store customers' figures for ``company``, one UPDATE per batch.
-
-        The figures are company-dependent: a jsonb column with one key per
-        company. Only ``company``'s key is set, and an empty figure (0,
-        False) removes it, as the ORM does. SQL rather than ``write()``: the
-        values differ per customer, and res.partner's write overrides (address
-        and user sync) would run customer by customer for read-only figures.
-        """
-        Partner = self.env["res.partner"].sudo().with_company(company)
-        by_fields = {}
-        for partner_id, figures in figures_by_partner.items():
-            by_fields.setdefault(tuple(sorted(figures)), {})[partner_id] = {
-                name: value.isoformat() if isinstance(value, datetime.date) else value or None
-                for name, value in figures.items()
-            }
-        for fnames, values in by_fields.items():
-            partners = Partner.browse(values)
-            partners.modified(fnames, before=True)
-            Partner.flush_model(fnames)
-            self.env.execute_query(
-                SQL(
-                    """
-                    UPDATE res_partner
-                       SET %(assignments)s
-                      FROM jsonb_each(%(values)s::jsonb) AS figures(partner_id, vals)
-                     WHERE res_partner.id = figures.partner_id::int
-                    """,
-                    assignments=SQL(", ").join(
-                        SQL(
-                            "%(column)s = jsonb_strip_nulls(COALESCE(res_partner.%(column)s,"
-                            " '{}'::jsonb)"
-                            " || jsonb_build_object(%(company)s, figures.vals->%(name)s))",
-                            column=SQL.identifier(name),
-                            company=str(company.id),
-                            name=name,
-                        )
-                        for name in fnames
-                    ),
-                    values=json.dumps(values),
-                )
-            )
-            partners.invalidate_recordset(fnames)
-            partners.modified(fnames)
+        """Store customers' figures for ``company`` (``dso.dunning.figure``)."""
+        self.env["dso.dunning.figure"].sudo()._store(company, figures_by_partner)

@@ -5,9 +5,32 @@ from odoo.tools import SQL
 from ..tools import credit_insurance, sending
 from .account_move import DUNNING_READERS
 from .dso_dunning_action import PENDING_STATES
+from .dso_dunning_figure import FIGURE_COLUMNS, FIGURE_NUMBERS
 
 # A change of these fields may fix the number a text message failed on.
 SMS_NUMBER_FIELDS = ("phone", "country_id")
+
+
+def _figure_search(fname):
+    """The search method of figure ``fname``: a condition on its column."""
+
+    def search(partners, operator, value):
+        return partners._dunning_figure_condition(fname, operator, value)
+
+    search.__name__ = f"_search_{fname}"
+    return search
+
+
+# Attributes of each figure field (named as its column of dso.dunning.figure).
+FIGURES = {
+    fname: {
+        "compute": "_compute_dunning_figures",
+        "inverse": "_inverse_dunning_figures",
+        "search": _figure_search(fname),
+        "readonly": True,
+    }
+    for fname in FIGURE_COLUMNS
+}
 
 
 class ResPartner(models.Model):
@@ -35,32 +58,25 @@ class ResPartner(models.Model):
     dunning_contact_id = fields.Many2one(
         "res.partner", string="Dunning Recipient", compute="_compute_dunning_contact_id"
     )
-    # Figures written by the planning run, per company.
+    # Figures written by the planning run, per company: read from and written
+    # to dso.dunning.figure (see _field_to_sql for filters, sorting, grouping).
     dunning_total_due = fields.Float(
-        string="Total Outstanding", company_dependent=True, digits="Account", readonly=True
+        string="Total Outstanding", digits="Account", **FIGURES["dunning_total_due"]
     )
     dunning_overdue_amount = fields.Float(
-        string="Overdue Amount", company_dependent=True, digits="Account", readonly=True
+        string="Overdue Amount", digits="Account", **FIGURES["dunning_overdue_amount"]
     )
     dunning_oldest_due_date = fields.Date(
-        string="Oldest Overdue Due Date", company_dependent=True, readonly=True
+        string="Oldest Overdue Due Date", **FIGURES["dunning_oldest_due_date"]
     )
-    dunning_days_overdue = fields.Integer(
-        string="Days Overdue", company_dependent=True, readonly=True
-    )
+    dunning_days_overdue = fields.Integer(string="Days Overdue", **FIGURES["dunning_days_overdue"])
     dunning_step_id = fields.Many2one(
-        "dso.dunning.step", string="Current Step", company_dependent=True, readonly=True
+        "dso.dunning.step", string="Current Step", **FIGURES["dunning_step_id"]
     )
-    dunning_last_date = fields.Date(
-        string="Last Dunning Date", company_dependent=True, readonly=True
-    )
-    dunning_next_date = fields.Date(
-        string="Next Action Date", company_dependent=True, readonly=True
-    )
-    dunning_skip_reason = fields.Char(
-        string="Not Dunned Because", company_dependent=True, readonly=True
-    )
-    dunning_planned_on = fields.Date(company_dependent=True, readonly=True, copy=False)
+    dunning_last_date = fields.Date(string="Last Dunning Date", **FIGURES["dunning_last_date"])
+    dunning_next_date = fields.Date(string="Next Action Date", **FIGURES["dunning_next_date"])
+    dunning_skip_reason = fields.Char(string="Not Dunned Because", **FIGURES["dunning_skip_reason"])
+    dunning_planned_on = fields.Date(copy=False, **FIGURES["dunning_planned_on"])
     # Blocks
     dunning_block_reason = fields.Selection(
         [
@@ -100,6 +116,62 @@ class ResPartner(models.Model):
         groups=DUNNING_READERS,
     )
     dunning_can_reschedule = fields.Boolean(compute="_compute_dunning_can_reschedule")
+
+    @api.depends_context("company")
+    def _compute_dunning_figures(self):
+        figures = self.env["dso.dunning.figure"]._read_figures(self.env.company, self._origin.ids)
+        for partner in self:
+            values = figures.get(partner._origin.id, {})
+            for fname in FIGURE_COLUMNS:
+                partner[fname] = values.get(fname) or False
+
+    def _inverse_dunning_figures(self):
+        self.env["dso.dunning.figure"]._store(
+            self.env.company,
+            {
+                partner.id: {fname: partner[fname] for fname in FIGURE_COLUMNS}
+                for partner in self
+                if partner.id
+            },
+        )
+
+    def _dunning_figure_condition(self, fname, operator, value):
+        """A condition on figure ``fname``: the ORM's own, on the figure's column."""
+        field = self._fields[fname]
+
+        def to_sql(model, alias, query):
+            return field.condition_to_sql(fname, operator, value, model, alias, query)
+
+        return Domain.custom(to_sql=to_sql)
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        """Figures are columns of ``dso.dunning.figure``, joined for the current company.
+
+        Searches, sorting and grouping on a figure then compare or order one
+        plain column. A customer without figures in the company reads 0 (or
+        nothing), as the fields show.
+        """
+        if field_expr not in FIGURE_COLUMNS:
+            return super()._field_to_sql(alias, field_expr, query)
+        if query is None:
+            raise ValueError(f"Figure {field_expr!r} needs a query to join its table")
+        figure = query.make_alias(alias, "dunning_figure")
+        query.add_join(
+            "LEFT JOIN",
+            figure,
+            "dso_dunning_figure",
+            SQL(
+                "%s = %s AND %s = %s",
+                SQL.identifier(figure, "partner_id"),
+                SQL.identifier(alias, "id"),
+                SQL.identifier(figure, "company_id"),
+                self.env.company.id,
+            ),
+        )
+        column = SQL.identifier(figure, field_expr)
+        if field_expr in FIGURE_NUMBERS:
+            return SQL("COALESCE(%s, 0)", column)
+        return column
 
     @api.depends("child_ids.dunning_contact", "child_ids.type")
     def _compute_dunning_contact_id(self):
@@ -284,7 +356,7 @@ class ResPartner(models.Model):
     # Alerts: not-yet-due figure, dunning status, credit insurance, squares
     # ------------------------------------------------------------------
     dunning_not_due_amount = fields.Float(
-        string="Not Yet Due", company_dependent=True, digits="Account", readonly=True
+        string="Not Yet Due", digits="Account", **FIGURES["dunning_not_due_amount"]
     )
     dunning_status_id = fields.Many2one(
         "dso.dunning.status",

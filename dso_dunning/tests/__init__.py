@@ -7,6 +7,7 @@ from . import test_scenario
 from . import test_sending
 from . import test_smtp_e2e
 from . import test_alerts
+from . import test_figures
 from . import test_alert_tour
 from . import test_agenda
 from . import test_agenda_tour

@@ -16,22 +16,34 @@ Alerts are counted in two groups:
 
 from odoo.tools import SQL
 
-# PostgreSQL planner settings while counting: no JIT
-# compilation, whose cost exceeds the query's when item lookups inflate the
-# estimate; and customers joined to their items by index lookups, which is
-# what a correlated sub-select did, rather than by hashing every open item
-# once per worker.
-SETTINGS = {"jit": "off", "enable_hashjoin": "off", "enable_mergejoin": "off"}
+# PostgreSQL settings of the two counts. No JIT compilation: item lookups
+# inflate the estimate past its threshold, and compiling then costs more
+# than the query. For the item counts, customers are joined to their items
+# by index lookups, which is what a correlated sub-select did, rather than
+# by hashing every open item once per worker.
+SCAN_SETTINGS = {"jit": "off"}
+EACH_SETTINGS = {"jit": "off", "enable_hashjoin": "off", "enable_mergejoin": "off"}
 
 
-def row_condition(query, table):
-    """The condition a row of ``table`` (aliased as the table) meets when it is in ``query``.
+def row_condition(query, table, from_clause):
+    """The condition a row of ``from_clause`` meets when its ``table`` row is in ``query``.
 
-    A query over ``table`` alone gives its WHERE clause, evaluated in the same
-    scan; one with joins (a many2one path of advanced conditions) is kept
-    whole as a subquery on ids, so its joined rows cannot multiply the count.
+    ``from_clause``: ``table`` (aliased as the table), possibly with joins
+    that give each of its rows at most one row (the customers' figures). A
+    query over the same FROM, or over ``table`` alone, gives its WHERE
+    clause, evaluated in the same scan; one with other joins (a many2one
+    path of advanced conditions) is kept whole as a subquery on ids, so its
+    joined rows cannot multiply the count.
     """
-    if query.from_clause != SQL.identifier(table) or query.limit or query.offset:
+    if (
+        query.limit
+        or query.offset
+        or query.from_clause
+        not in (
+            SQL.identifier(table),
+            from_clause,
+        )
+    ):
         return SQL("%s IN %s", SQL.identifier(table, "id"), query.subselect())
     return query.where_clause or SQL("TRUE")
 
@@ -64,17 +76,17 @@ def in_relation(alias, relation, column1, column2, ids, positive=True):
     )
 
 
-def count_filtered(table, conditions):
-    """One row: per condition, the number of rows of ``table`` meeting it, in one scan."""
+def count_filtered(from_clause, conditions):
+    """One row: per condition, the number of rows of ``from_clause`` meeting it, in one scan."""
     return SQL(
         "SELECT %s FROM %s",
         SQL(", ").join(SQL("COUNT(*) FILTER (WHERE %s)", condition) for condition in conditions),
-        SQL.identifier(table),
+        from_clause,
     )
 
 
-def count_each(table, conditions):
-    """One row: per condition, the number of rows of ``table`` meeting it, one count each.
+def count_each(from_clause, conditions):
+    """One row: per condition, the number of rows of ``from_clause`` meeting it, one count each.
 
     Each count is a sub-query of its own, with the condition in its WHERE
     clause: an ``EXISTS`` there becomes a semi-join, which parallel workers
@@ -83,7 +95,7 @@ def count_each(table, conditions):
     return SQL(
         "SELECT %s",
         SQL(", ").join(
-            SQL("(SELECT COUNT(*) FROM %s WHERE %s)", SQL.identifier(table), condition)
+            SQL("(SELECT COUNT(*) FROM %s WHERE %s)", from_clause, condition)
             for condition in conditions
         ),
     )

@@ -149,7 +149,7 @@ class DsoDunningAlert(models.Model):
             Partner = self.env["res.partner"].with_company(company or self.env.company)
             # customers with their figures in the company (at most one row each)
             scope = Query(Partner.env, Partner._table)
-            Partner._field_to_sql(Partner._table, "dunning_total_due", scope)
+            Partner._dunning_figure_join(Partner._table, scope)
             from_clause = scope.from_clause
             conditions = {}
             for alert in alerts:

@@ -155,6 +155,17 @@ class ResPartner(models.Model):
             return super()._field_to_sql(alias, field_expr, query)
         if query is None:
             raise ValueError(f"Figure {field_expr!r} needs a query to join its table")
+        column = SQL.identifier(self._dunning_figure_join(alias, query), field_expr)
+        if field_expr in FIGURE_NUMBERS:
+            return SQL("COALESCE(%s, 0)", column)
+        return column
+
+    def _dunning_figure_join(self, alias, query):
+        """Join the figures of the current company to ``alias`` in ``query``; return their alias.
+
+        A LEFT JOIN on the table's unique (customer, company) key: at most
+        one row per customer, so it never multiplies the customers.
+        """
         figure = query.make_alias(alias, "dunning_figure")
         query.add_join(
             "LEFT JOIN",
@@ -168,10 +179,7 @@ class ResPartner(models.Model):
                 self.env.company.id,
             ),
         )
-        column = SQL.identifier(figure, field_expr)
-        if field_expr in FIGURE_NUMBERS:
-            return SQL("COALESCE(%s, 0)", column)
-        return column
+        return figure
 
     @api.depends("child_ids.dunning_contact", "child_ids.type")
     def _compute_dunning_contact_id(self):

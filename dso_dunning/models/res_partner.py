@@ -76,7 +76,7 @@ class ResPartner(models.Model):
     dunning_last_date = fields.Date(string="Last Dunning Date", **FIGURES["dunning_last_date"])
     dunning_next_date = fields.Date(string="Next Action Date", **FIGURES["dunning_next_date"])
     dunning_skip_reason = fields.Char(string="Not Dunned Because", **FIGURES["dunning_skip_reason"])
-    dunning_planned_on = fields.Date(copy=False, **FIGURES["dunning_planned_on"])
+    dunning_planned_on = fields.Date(**FIGURES["dunning_planned_on"])
     # Blocks
     dunning_block_reason = fields.Selection(
         [

@@ -1,8 +1,8 @@
 """SQL of the alert counters: the counts of many alerts in two queries.
 
 Each alert arrives as the ORM's own ``Query`` for its domain (record rules,
-multi-company and company-dependent figures already in its WHERE clause), so
-the counts mean exactly what ``search_count`` would return one by one.
+multi-company and the join of the customers' figures already in it), so the
+counts mean exactly what ``search_count`` would return one by one.
 
 Alerts are counted in two groups:
 - conditions evaluated row by row on customers (fields, and sub-selects that
@@ -35,15 +35,8 @@ def row_condition(query, table, from_clause):
     path of advanced conditions) is kept whole as a subquery on ids, so its
     joined rows cannot multiply the count.
     """
-    if (
-        query.limit
-        or query.offset
-        or query.from_clause
-        not in (
-            SQL.identifier(table),
-            from_clause,
-        )
-    ):
+    same_rows = (SQL.identifier(table), from_clause)
+    if query.limit or query.offset or query.from_clause not in same_rows:
         return SQL("%s IN %s", SQL.identifier(table, "id"), query.subselect())
     return query.where_clause or SQL("TRUE")
 

@@ -1,5 +1,7 @@
 from odoo import fields, models
-from odoo.tools import SQL, sql
+from odoo.tools import sql
+
+from ..tools import schema
 
 # Log columns an earlier version created on items (see ``_auto_init``).
 OLD_LOG_COLUMNS = ("create_uid", "write_uid", "create_date", "write_date")
@@ -46,13 +48,4 @@ class DsoDunningActionLine(models.Model):
         """
         cr = self.env.cr
         columns = [c for c in OLD_LOG_COLUMNS if sql.column_exists(cr, self._table, c)]
-        if columns:
-            cr.execute(
-                SQL(
-                    "ALTER TABLE %s %s",
-                    SQL.identifier(self._table),
-                    SQL(", ").join(
-                        SQL("DROP COLUMN %s", SQL.identifier(column)) for column in columns
-                    ),
-                )
-            )
+        schema.drop_columns(cr, self._table, columns)

@@ -5,7 +5,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL
 from odoo.tools.query import Query
 from odoo.tools.safe_eval import datetime, safe_eval, time
 
@@ -226,27 +225,11 @@ class DsoDunningAlert(models.Model):
         for query, settings in steps:
             new = {name: value for name, value in settings.items() if name not in previous}
             if new:
-                [row] = self.env.execute_query(
-                    SQL(
-                        "SELECT %s",
-                        SQL(", ").join(
-                            SQL("current_setting(%s), set_config(%s, %s, true)", name, name, value)
-                            for name, value in new.items()
-                        ),
-                    )
-                )
+                [row] = self.env.execute_query(alert_sql.set_settings(new, read_previous=True))
                 previous.update(zip(new, row[::2], strict=True))
             rows.append(self.env.execute_query(query)[0])
         if previous:
-            self.env.cr.execute(
-                SQL(
-                    "SELECT %s",
-                    SQL(", ").join(
-                        SQL("set_config(%s, %s, true)", name, value)
-                        for name, value in previous.items()
-                    ),
-                )
-            )
+            self.env.cr.execute(alert_sql.set_settings(previous))
         return rows
 
     def _match_partners(self, partners):

@@ -4,6 +4,8 @@ import json
 from odoo import fields, models
 from odoo.tools import SQL, sql
 
+from ..tools import schema
+
 # Columns of the figures, named as the res.partner fields that show them.
 FIGURE_COLUMNS = {
     "dunning_total_due": "numeric",
@@ -172,12 +174,7 @@ class DsoDunningFigure(models.Model):
                 keys=keys,
             )
         )
-        cr.execute(
-            SQL(
-                "ALTER TABLE res_partner %s",
-                SQL(", ").join(SQL("DROP COLUMN %s", SQL.identifier(name)) for name in columns),
-            )
-        )
+        schema.drop_columns(cr, "res_partner", columns)
 
     def _moved_value(self, name):
         value = SQL(

@@ -4,3 +4,4 @@ from . import alert_domain
 from . import alert_sql
 from . import credit_insurance
 from . import agenda
+from . import schema

@@ -25,6 +25,19 @@ SCAN_SETTINGS = {"jit": "off"}
 EACH_SETTINGS = {"jit": "off", "enable_hashjoin": "off", "enable_mergejoin": "off"}
 
 
+def set_settings(settings, read_previous=False):
+    """One row setting ``settings`` for the transaction, after each previous value if asked."""
+    return SQL(
+        "SELECT %s",
+        SQL(", ").join(
+            SQL("current_setting(%s), set_config(%s, %s, true)", name, name, value)
+            if read_previous
+            else SQL("set_config(%s, %s, true)", name, value)
+            for name, value in settings.items()
+        ),
+    )
+
+
 def row_condition(query, table, from_clause):
     """The condition a row of ``from_clause`` meets when its ``table`` row is in ``query``.
 

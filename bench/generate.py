@@ -51,11 +51,11 @@ COPIED_TABLES = (
 
 
 def create_database(db):
-    import run_tests
+    import test_db
 
-    template = run_tests.ensure_template(run_tests.dependencies())
+    template = test_db.ensure_template(test_db.dependencies())
     common.log(f"cloning {template} into {db}, installing dso_dunning")
-    run_tests.clone(template, db)
+    test_db.clone(template, db)
     common.odoo_bin(db, "-i", "dso_dunning", "--stop-after-init")
 
 

@@ -110,7 +110,8 @@ def odoo_cmd(db, *args):
 
 def ensure_template(deps):
     """The template database, built once; concurrent runs wait for the builder."""
-    os.makedirs(os.path.join(DATA_DIR, "filestore"), exist_ok=True)
+    for folder in ("filestore", "logs"):
+        os.makedirs(os.path.join(DATA_DIR, folder), exist_ok=True)
     with template_lock():
         return _ensure_template(deps)
 

@@ -266,6 +266,58 @@ def plan_sql_floor(env, _state):
     return env.cr.rowcount
 
 
+def plan_sql_floor_writes(env, state):
+    """The floor's rows written as dso_dunning writes them: actions, then their items.
+
+    Two more INSERT … SELECT into the real tables (indexes, foreign keys):
+    one action per floor row, then one item per open receivable item of its
+    customer. What the engine also writes (collectors' activities and
+    followers, customers' figures) is left out.
+    """
+    rows = plan_sql_floor(env, state)
+    company = env.company
+    today = datetime.date.today()
+    env.cr.execute(
+        SQL(
+            """
+            WITH new AS (
+                INSERT INTO dso_dunning_action
+                       (company_id, partner_id, scenario_id, step_id, step_rank, date, state,
+                        name, mode, create_uid, create_date, write_uid, write_date)
+                SELECT %(company)s, f.partner_id, %(scenario)s, f.step_id, step.sequence,
+                       f.date, 'planned', step.name->>'en_US', step.mode,
+                       %(uid)s, NOW(), %(uid)s, NOW()
+                  FROM bench_floor f
+                  JOIN dso_dunning_step step ON step.id = f.step_id
+             RETURNING id, partner_id)
+            INSERT INTO dso_dunning_action_line
+                   (action_id, company_id, move_line_id, move_id, date_maturity, days_overdue,
+                    amount_residual, amount_residual_currency, currency_id)
+            SELECT new.id, aml.company_id, aml.id, aml.move_id, aml.date_maturity,
+                   %(today)s - COALESCE(aml.date_maturity, aml.date), aml.amount_residual,
+                   aml.amount_residual_currency, aml.currency_id
+              FROM new
+              JOIN res_partner partner ON partner.commercial_partner_id = new.partner_id
+              JOIN account_move_line aml ON aml.partner_id = partner.id
+              JOIN account_account account ON account.id = aml.account_id
+              JOIN account_move move ON move.id = aml.move_id
+             WHERE aml.company_id = %(company)s
+               AND aml.parent_state = 'posted'
+               AND aml.reconciled IS NOT TRUE
+               AND aml.amount_residual != 0
+               AND aml.no_followup IS NOT TRUE
+               AND move.payment_state IS DISTINCT FROM 'blocked'
+               AND account.account_type = 'asset_receivable'
+            """,
+            company=company.id,
+            scenario=company.dunning_default_scenario_id.id,
+            uid=env.uid,
+            today=today,
+        )
+    )
+    return rows
+
+
 def _automatic_email_actions(env, count):
     """Plan, then turn ``count`` pending actions into automatic emails due today.
 
@@ -610,6 +662,13 @@ def main():
     count = len  # results that are recordsets or lists
 
     bench.measure("Planning: SQL floor", None, plan_sql_floor, unit=int, rate=True)
+    bench.measure(
+        "Planning: SQL floor writing actions and items",
+        "Planning: dso_dunning",
+        plan_sql_floor_writes,
+        unit=int,
+        rate=True,
+    )
     bench.measure("Planning: dso_dunning", "Planning: SQL floor", plan_dso, unit=int, rate=True)
     if "credit.control.run" in registry:
         bench.measure(

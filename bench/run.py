@@ -206,6 +206,24 @@ def plan_oca(env, _state):
     return len(run.line_ids)
 
 
+def _open_items(company):
+    """Joins and conditions of the open receivable items (alias ``aml``) of both floors."""
+    return SQL(
+        """
+        JOIN account_account account ON account.id = aml.account_id
+        JOIN account_move move ON move.id = aml.move_id
+       WHERE aml.company_id = %s
+         AND aml.parent_state = 'posted'
+         AND aml.reconciled IS NOT TRUE
+         AND aml.amount_residual != 0
+         AND aml.no_followup IS NOT TRUE
+         AND move.payment_state IS DISTINCT FROM 'blocked'
+         AND account.account_type = 'asset_receivable'
+        """,
+        company.id,
+    )
+
+
 def plan_sql_floor(env, _state):
     """One INSERT … SELECT: each customer owing more than the tolerance, with its step.
 
@@ -231,16 +249,8 @@ def plan_sql_floor(env, _state):
                            MIN(COALESCE(aml.date_maturity, aml.date))
                                FILTER (WHERE aml.amount_residual > 0) AS oldest
                       FROM account_move_line aml
-                      JOIN account_account account ON account.id = aml.account_id
-                      JOIN account_move move ON move.id = aml.move_id
                       JOIN res_partner partner ON partner.id = aml.partner_id
-                     WHERE aml.company_id = %(company)s
-                       AND aml.parent_state = 'posted'
-                       AND aml.reconciled IS NOT TRUE
-                       AND aml.amount_residual != 0
-                       AND aml.no_followup IS NOT TRUE
-                       AND move.payment_state IS DISTINCT FROM 'blocked'
-                       AND account.account_type = 'asset_receivable'
+                      %(open_items)s
                   GROUP BY partner.commercial_partner_id
                     HAVING SUM(aml.amount_residual) > %(tolerance)s) c
               LEFT JOIN LATERAL (
@@ -257,7 +267,7 @@ def plan_sql_floor(env, _state):
              WHERE COALESCE(reached.id, ahead.id) IS NOT NULL
             """,
             today=today,
-            company=company.id,
+            open_items=_open_items(company),
             tolerance=company.dunning_tolerance,
             scenario=company.dunning_default_scenario_id.id,
             horizon=company.dunning_horizon,
@@ -299,17 +309,10 @@ def plan_sql_floor_writes(env, state):
               FROM new
               JOIN res_partner partner ON partner.commercial_partner_id = new.partner_id
               JOIN account_move_line aml ON aml.partner_id = partner.id
-              JOIN account_account account ON account.id = aml.account_id
-              JOIN account_move move ON move.id = aml.move_id
-             WHERE aml.company_id = %(company)s
-               AND aml.parent_state = 'posted'
-               AND aml.reconciled IS NOT TRUE
-               AND aml.amount_residual != 0
-               AND aml.no_followup IS NOT TRUE
-               AND move.payment_state IS DISTINCT FROM 'blocked'
-               AND account.account_type = 'asset_receivable'
+              %(open_items)s
             """,
             company=company.id,
+            open_items=_open_items(company),
             scenario=company.dunning_default_scenario_id.id,
             uid=env.uid,
             today=today,

@@ -165,7 +165,6 @@ def faults(template):
 def main():
     tags = os.environ.get("TEST_TAGS")
     full = not tags
-    os.makedirs(os.path.join(DATA_DIR, "logs"), exist_ok=True)
     template = test_db.ensure_template(test_db.dependencies())
     started = time.time()
     joins = {"lint": start(lint)}

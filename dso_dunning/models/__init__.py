@@ -4,6 +4,7 @@ from . import dso_dunning_scenario
 from . import dso_dunning_step
 from . import dso_dunning_tracking_mixin
 from . import dso_dunning_action
+from . import dso_dunning_action_statement
 from . import dso_dunning_agenda
 from . import dso_dunning_action_report
 from . import dso_dunning_reply
@@ -26,5 +27,4 @@ from . import dso_dunning_demo
 from . import dso_dunning_status
 from . import dso_dunning_alert_criteria
 from . import dso_dunning_alert
-from . import dso_dunning_alert_action
 from . import dso_dunning_alert_demo

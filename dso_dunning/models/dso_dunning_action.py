@@ -1,12 +1,14 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import agenda
-
-PENDING_STATES = ("planned", "to_confirm", "confirmed", "error", "to_post")
-EXECUTED_STATES = ("sent", "done")
-# What a user may change on an action; once executed, none of it changes.
-HISTORY_LOCKED_FIELDS = {"date", "collector_id", "outcome", "promise_date"}
+from ..tools.action_states import (
+    ENGINE_FIELDS,
+    HISTORY_STATES,
+    PENDING_STATES,
+    frozen_fields,
+    refused_transition,
+)
 
 
 class DsoDunningAction(models.Model):
@@ -126,9 +128,20 @@ class DsoDunningAction(models.Model):
     reschedule_note = fields.Char(
         string="Reschedule Reason", readonly=True, copy=False, tracking=True
     )
+    partner_alert_ids = fields.Many2many(
+        related="partner_id.dunning_alert_ids",
+        string="Customer Alerts",
+        help="The squares of the customer's alerts (agenda rows).",
+    )
+    outcome_note = fields.Text(
+        tracking=True,
+        help="What the collector learnt, added at any time, history included (tracked).",
+    )
 
-    _unique_step_date = models.Constraint(
-        "UNIQUE(company_id, partner_id, step_id, date)",
+    # Cancelled actions stay as they were: a step cancelled (paid) and due
+    # again the same day gets a new action beside it.
+    _unique_live_step_date = models.UniqueIndex(
+        "(company_id, partner_id, step_id, date) WHERE state != 'cancelled'",
         "A customer can have only one action for a given step on a given date.",
     )
     # The agenda lists pending actions newest first, among a history that
@@ -166,12 +179,12 @@ class DsoDunningAction(models.Model):
             action.color = agenda.KANBAN_COLORS[action.agenda_color]
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_except_executed(self):
-        if any(action.state in EXECUTED_STATES for action in self):
+    def _unlink_except_history(self):
+        if any(action.state in HISTORY_STATES for action in self):
             raise UserError(
                 self.env._(
-                    "Executed dunning actions are the history of what was sent: they cannot be "
-                    "deleted."
+                    "Executed and cancelled dunning actions are the history of what was sent: "
+                    "they cannot be deleted."
                 )
             )
 
@@ -182,20 +195,7 @@ class DsoDunningAction(models.Model):
         return actions
 
     def write(self, vals):
-        locked = HISTORY_LOCKED_FIELDS.intersection(vals)
-        executed = self.filtered(lambda a: a.state in EXECUTED_STATES) if locked else self.browse()
-        if executed and ("date" in locked or not self.env.su):
-            raise UserError(
-                self.env._(
-                    "“%(action)s” was already executed: it is history and cannot be changed "
-                    "(%(fields)s). Plan a new action instead.",
-                    action=executed[0].display_name,
-                    fields=", ".join(
-                        self._fields[name].get_description(self.env)["string"]
-                        for name in sorted(locked)
-                    ),
-                )
-            )
+        self._check_write(vals)
         result = super().write(vals)
         if vals.get("state") in PENDING_STATES:
             self._schedule_collector_activities()
@@ -203,6 +203,73 @@ class DsoDunningAction(models.Model):
             for action in self:
                 action.activity_ids.date_deadline = action.date
         return result
+
+    def _check_write(self, vals):
+        """Refuse what would bend an action's life (see ``tools/action_states``).
+
+        Users change only their own fields of pending actions; the state and
+        the facts of an execution are written by the engine's methods, as
+        superuser; history keeps what it records, whoever writes.
+        """
+        engine = ENGINE_FIELDS.intersection(vals)
+        if engine and not self.env.su:
+            raise AccessError(
+                self.env._(
+                    "Only the dunning engine changes the state and the execution of an action "
+                    "(%(fields)s): use its buttons (Confirm, Send Now, Mark as Done, Mark as "
+                    "Posted, Cancel).",
+                    fields=self._field_labels(engine),
+                )
+            )
+        for action in self:
+            frozen = frozen_fields(action.state, vals)
+            if frozen:
+                raise UserError(
+                    self.env._(
+                        "“%(action)s” is history (%(state)s): what it records cannot change "
+                        "(%(fields)s). Add an outcome note, or plan a new action instead.",
+                        action=action.display_name,
+                        state=action._state_label(),
+                        fields=self._field_labels(frozen),
+                    )
+                )
+            if "state" in vals and refused_transition(action.state, vals["state"]):
+                raise UserError(
+                    self.env._(
+                        "“%(action)s” cannot go from %(old)s to %(new)s.",
+                        action=action.display_name,
+                        old=action._state_label(),
+                        new=action._state_label(vals["state"]),
+                    )
+                )
+
+    def _field_labels(self, names):
+        return ", ".join(
+            self._fields[name].get_description(self.env)["string"] for name in sorted(names)
+        )
+
+    def _state_label(self, state=None):
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        return labels.get(state or self.state, state)
+
+    def _transition(self, state, vals=None):
+        """Move these actions to ``state`` with the facts in ``vals``.
+
+        The engine's only way to change an action's state; ``write`` checks
+        the move against the state machine. Written as superuser, still as
+        the current user (author of the tracking, "executed by"): callers
+        have checked the user's role.
+        """
+        if self:
+            self.sudo().write({**(vals or {}), "state": state})
+
+    def _check_dunning_role(self):
+        """Raise unless the current user works the agenda (Collector, Credit Manager).
+
+        The access rights on actions are the one definition of the role;
+        called on records, the company rules apply too.
+        """
+        self.check_access("write")
 
     def _schedule_collector_activities(self):
         """Manual steps become an activity (call or to-do) for the collector.
@@ -236,28 +303,45 @@ class DsoDunningAction(models.Model):
         return self.state == "confirmed" or (self.state == "planned" and self.mode == "automatic")
 
     def _set_error(self, message, retryable=False):
-        self.write({"state": "error", "error_message": message, "error_retryable": retryable})
+        self._transition("error", {"error_message": message, "error_retryable": retryable})
         self.message_post(body=message)
 
+    def _filter_or_raise(self, predicate, message):
+        """The actions of ``self`` a button applies to; a clear error when none does."""
+        self._check_dunning_role()
+        actions = self.filtered(predicate)
+        if not actions:
+            raise UserError(message)
+        return actions
+
     def action_confirm(self):
-        to_confirm = self.filtered(lambda a: a.state == "to_confirm")
-        to_confirm.write({"state": "confirmed"})
+        to_confirm = self._filter_or_raise(
+            lambda a: a.state == "to_confirm",
+            self.env._("None of these actions waits for a confirmation."),
+        )
+        to_confirm._transition("confirmed")
         return True
 
     def action_send_now(self):
         """Execute now, whatever the date; a locked action is being sent by the cron."""
-        actions = self.filtered(lambda a: a.mode != "manual" and a.state in PENDING_STATES)
+        actions = self._filter_or_raise(
+            lambda a: (
+                a.mode != "manual" and a.state in ("planned", "to_confirm", "confirmed", "error")
+            ),
+            self.env._(
+                "Nothing to send: only automatic actions that are planned, to confirm, "
+                "confirmed or in error can be sent."
+            ),
+        )
         locked = actions.try_lock_for_update()
         if actions - locked:
             raise UserError(
                 self.env._("These actions are being sent right now; reload in a moment.")
             )
-        locked.filtered(lambda a: a.state == "to_confirm").write({"state": "confirmed"})
-        locked.filtered(lambda a: a.state == "planned").write({"state": "confirmed"})
-        # The user may send these actions (checked by the writes above); the send
-        # itself reads journal items and posts on the customer, which a collector
-        # without accounting or contact rights may not: it runs as superuser,
-        # still as this user (author of the message, "executed by").
+        locked.filtered(lambda a: a.state in ("planned", "to_confirm"))._transition("confirmed")
+        # The send reads journal items and posts on the customer, which a
+        # collector without accounting or contact rights may not: it runs as
+        # superuser, still as this user (author of the message, "executed by").
         self.env["dso.dunning.sender"].sudo().with_context(dunning_force_retry=True)._execute(
             locked.sudo()
         )
@@ -265,7 +349,10 @@ class DsoDunningAction(models.Model):
 
     def action_mark_posted(self):
         """The letter went out by post: only this marks a letter sent."""
-        self.filtered(lambda a: a.state == "to_post").write({"state": "sent"})
+        self._filter_or_raise(
+            lambda a: a.state == "to_post",
+            self.env._("None of these actions is a letter waiting to be posted."),
+        )._transition("sent")
         return True
 
     def action_print_letters(self):
@@ -276,11 +363,14 @@ class DsoDunningAction(models.Model):
         return wizard.action_print()
 
     def action_cancel(self):
-        self._cancel("user")
-        self.activity_ids.unlink()
+        self._filter_or_raise(
+            lambda a: a.state in PENDING_STATES,
+            self.env._("Nothing to cancel: executed and cancelled actions are history."),
+        )._cancel("user")
         return True
 
     def action_open_reschedule(self):
+        self._filter_or_raise(lambda a: a.state in PENDING_STATES, self._reschedule_refusal())
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Reschedule"),
@@ -290,9 +380,15 @@ class DsoDunningAction(models.Model):
             "context": {"default_action_ids": [fields.Command.set(self.ids)]},
         }
 
+    def _reschedule_refusal(self):
+        return self.env._(
+            "None of these actions is pending: executed and cancelled actions keep their date."
+        )
+
     def action_edit_before_sending(self):
         """Open the composer prefilled from the step's template, for the customer."""
         self.ensure_one()
+        self._check_dunning_role()
         if self.state not in PENDING_STATES or not self.channel_email:
             raise UserError(self.env._("Only a pending email action can be edited before sending."))
         contact = self.partner_id.dunning_contact_id
@@ -321,26 +417,29 @@ class DsoDunningAction(models.Model):
             and message.partner_ids
         ):
             for action in self.filtered(lambda a: a.state in PENDING_STATES):
-                action.write(
+                action._transition(
+                    "sent",
                     {
-                        "state": "sent",
                         "message_id": message.id,
                         "email_done": True,
                         "sent_to": ", ".join(message.partner_ids.mapped("email_formatted")),
                         "error_message": False,
                         "executed_date": fields.Datetime.now(),
                         "executed_by_id": self.env.uid,
-                    }
+                    },
                 )
         return result
 
     def action_done(self):
         """Record a manual action as done with its outcome (calls, tasks)."""
-        pending = self.filtered(lambda a: a.state in PENDING_STATES)
+        pending = self._filter_or_raise(
+            lambda a: a.state in PENDING_STATES,
+            self.env._("Nothing to mark as done: executed and cancelled actions are history."),
+        )
+        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
         for action in pending:
-            outcome = dict(self._fields["outcome"]._description_selection(self.env))
             action.activity_ids.with_context(dunning_activity_sync=True).action_feedback(
-                feedback=outcome.get(action.outcome or "reached")
+                feedback=outcomes.get(action.outcome or "reached")
             )
         pending._mark_done()
         return True
@@ -348,13 +447,13 @@ class DsoDunningAction(models.Model):
     def _mark_done(self):
         pending = self.filtered(lambda a: a.state in PENDING_STATES)
         for action in pending:
-            action.write(
+            action._transition(
+                "done",
                 {
-                    "state": "done",
                     "outcome": action.outcome or "reached",
                     "executed_date": fields.Datetime.now(),
                     "executed_by_id": self.env.uid,
-                }
+                },
             )
         pending._apply_outcome()
 
@@ -372,126 +471,5 @@ class DsoDunningAction(models.Model):
 
     def _cancel(self, reason):
         pending = self.filtered(lambda a: a.state in PENDING_STATES)
-        pending.write({"state": "cancelled", "cancel_reason": reason})
-        pending.activity_ids.unlink()
-
-    def _email_from(self):
-        """Sender of this action's emails, per the company's setting."""
-        self.ensure_one()
-        company = self.company_id
-        if company.dunning_email_from == "collector" and self.collector_id.email:
-            return self.collector_id.email_formatted
-        return company.dunning_email or company.email_formatted or self.env.user.email_formatted
-
-    def _statement(self):
-        """Open items to show the customer, with a total per currency.
-
-        Overdue items always; items not yet due and credits (credit notes,
-        unmatched payments) when the step asks for them. Amounts are in the
-        item's own currency.
-        """
-        self.ensure_one()
-        today = fields.Date.context_today(self)
-        Item = self.env["account.move.line"].sudo()
-        prefetched = self.env.context.get("dso_dunning_statement_items")
-        key = (self.company_id.id, self.partner_id.id)
-        if prefetched is not None and key in prefetched:
-            # Prefetch over the whole batch: one read of the invoices for all.
-            everything = [item_id for ids in prefetched.values() for item_id in ids]
-            items = Item.browse(prefetched[key]).with_prefetch(everything)
-        else:
-            items = Item.search(self._statement_domain(), order="date_maturity, id")
-        step = self.step_id
-        lines, totals = [], {}
-        for item in items:
-            due = item.date_maturity or item.date
-            credit = item.amount_residual < 0
-            if credit and not step.statement_credits:
-                continue
-            not_due = not credit and due >= today and item not in self.line_ids.move_line_id
-            if not_due and not step.statement_not_due:
-                continue
-            currency = item.currency_id or self.currency_id
-            amount = item.amount_residual_currency if item.currency_id else item.amount_residual
-            lines.append(
-                {
-                    "name": item.move_id.name,
-                    "date": item.move_id.invoice_date or item.date,
-                    "date_maturity": due,
-                    "days_late": max((today - due).days, 0),
-                    "amount": amount,
-                    "currency": currency,
-                }
-            )
-            totals[currency] = totals.get(currency, 0.0) + amount
-        return {"lines": lines, "totals": list(totals.items())}
-
-    def _statement_domain(self):
-        return [
-            ("company_id", "in", self.company_id.ids),
-            ("partner_id.commercial_partner_id", "in", self.partner_id.ids),
-            ("account_id.account_type", "=", "asset_receivable"),
-            ("parent_state", "=", "posted"),
-            ("reconciled", "=", False),
-            ("amount_residual", "!=", 0),
-            ("no_followup", "=", False),
-        ]
-
-    def _statement_items(self):
-        """Open items of the customers of ``self`` in one search, per (company, customer).
-
-        Given to the email templates in the context key
-        ``dso_dunning_statement_items``, so that ``_statement`` of a batch of
-        actions does not search once per action.
-        """
-        items = (
-            self.env["account.move.line"]
-            .sudo()
-            .search(self._statement_domain(), order="date_maturity, id")
-        )
-        result = {(action.company_id.id, action.partner_id.id): [] for action in self}
-        for item in items:
-            key = (item.company_id.id, item.partner_id.commercial_partner_id.id)
-            if key in result:
-                result[key].append(item.id)
-        return {key: tuple(ids) for key, ids in result.items()}
-
-    def _recheck_still_due(self):
-        """Re-read the live residual of the items just before execution.
-
-        Items paid since planning are dropped from the action; an action with
-        nothing left is cancelled (reason: paid). Returns the actions that are
-        still worth executing.
-        """
-        self.line_ids.move_line_id.invalidate_recordset(["amount_residual", "reconciled"])
-        still_due = self.browse()
-        for action in self.filtered(lambda a: a.state in PENDING_STATES):
-            paid = action.line_ids.filtered(
-                lambda line: (
-                    not line.move_line_id
-                    or line.move_line_id.reconciled
-                    or line.move_line_id.amount_residual <= 0
-                )
-            )
-            if paid:
-                paid.unlink()
-            if not action.line_ids:
-                action._cancel("paid")
-                continue
-            for line in action.line_ids:
-                if line.amount_residual != line.move_line_id.amount_residual:
-                    line.amount_residual = line.move_line_id.amount_residual
-            amount_due = sum(action.line_ids.mapped("amount_residual"))
-            # Only when it changed: each write goes through mail.thread's tracking setup.
-            if action.currency_id.compare_amounts(amount_due, action.amount_due):
-                action.amount_due = amount_due
-            if (
-                action.currency_id.compare_amounts(
-                    action.amount_due, action.company_id.dunning_tolerance
-                )
-                <= 0
-            ):
-                action._cancel("paid")
-                continue
-            still_due |= action
-        return still_due
+        pending._transition("cancelled", {"cancel_reason": reason})
+        pending.activity_ids.sudo().unlink()

@@ -27,6 +27,10 @@ class DsoDunningActionLine(models.Model):
         "account.move.line", string="Journal Item", index=True, ondelete="set null"
     )
     move_id = fields.Many2one("account.move", string="Document", index=True, ondelete="set null")
+    # What the letter and the statement print of the document: read as
+    # superuser (related), so that a collector without accounting rights
+    # prints letters without reading journal entries.
+    move_name = fields.Char(related="move_id.name", string="Document Number")
     date_maturity = fields.Date(string="Due Date")
     days_overdue = fields.Integer()
     amount_residual = fields.Monetary(string="Residual", currency_field="company_currency_id")

@@ -1,7 +1,7 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-from .dso_dunning_action import EXECUTED_STATES, PENDING_STATES
+from ..tools.action_states import EXECUTED_STATES, PENDING_STATES
 
 
 class DsoDunningActionReport(models.Model):

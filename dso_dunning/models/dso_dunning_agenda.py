@@ -5,7 +5,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL, split_every
 
 from ..tools import agenda_export
-from .dso_dunning_action import EXECUTED_STATES, PENDING_STATES
+from ..tools.action_states import HISTORY_STATES, PENDING_STATES
 
 AGENDA_TABS = {
     "manual": "dso_dunning.dso_dunning_agenda_manual_action",
@@ -62,7 +62,7 @@ class DsoDunningAgenda(models.AbstractModel):
 
     @api.model
     def _history_domain(self, domain):
-        return Domain(domain or []) & Domain("state", "in", (*EXECUTED_STATES, "cancelled"))
+        return Domain(domain or []) & Domain("state", "in", HISTORY_STATES)
 
     @api.model
     def _export_history_xlsx(self, domain):

@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools import planning, planning_sql
-from .dso_dunning_action import EXECUTED_STATES, PENDING_STATES
+from ..tools.action_states import EXECUTED_STATES, PENDING_STATES
 
 _logger = logging.getLogger(__name__)
 

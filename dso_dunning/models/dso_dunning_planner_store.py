@@ -2,7 +2,7 @@ from odoo import fields, models
 from odoo.tools import SQL
 
 from ..tools import planning, planning_sql
-from .dso_dunning_action import EXECUTED_STATES, PENDING_STATES
+from ..tools.action_states import EXECUTED_STATES, PENDING_STATES
 from .dso_dunning_step import CHANNELS
 
 
@@ -73,35 +73,34 @@ class DsoDunningPlannerStore(models.AbstractModel):
     def _create_actions(self, company, partners, vals_list, batch):
         """Create the planned actions of ``partners`` in a few queries.
 
-        A cancelled action with the same key (paid, then late again the same
-        day) is reopened rather than duplicated. The others are inserted in
-        SQL with their items and activities (see ``_insert_actions``).
+        A step already executed on the same day for the customer is not
+        planned again; a cancelled action stays as it was (history) and the
+        new one is inserted beside it. The others are inserted in SQL with
+        their items and activities (see ``_insert_actions``).
         """
         if not vals_list:
             return []
         # Pending actions cancelled above are written before the INSERT
         # checks the one-pending index.
         self.env["dso.dunning.action"].flush_model(["state", "cancel_reason"])
-        Action = self.env["dso.dunning.action"].sudo()
-        same_day = Action.search(
-            [
-                ("company_id", "=", company.id),
-                ("partner_id", "in", partners.ids),
-                ("date", ">=", min(vals["date"] for vals in vals_list)),
-            ]
-        )
-        by_key = {(a.partner_id.id, a.step_id.id, a.date): a for a in same_day}
-        new = []
-        for vals in vals_list:
-            same_key = by_key.get((vals["partner_id"], vals["step_id"], vals["date"]))
-            if not same_key:
-                new.append(vals)
-                continue
-            vals = dict(vals)
-            commands = self._line_commands(vals.pop("items"), vals["date"])
-            same_key.with_context(mail_activity_quick_update=True).write(
-                {**vals, "line_ids": [fields.Command.clear(), *commands]}
+        same_day = (
+            self.env["dso.dunning.action"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", partners.ids),
+                    ("date", ">=", min(vals["date"] for vals in vals_list)),
+                    ("state", "!=", "cancelled"),
+                ]
             )
+        )
+        taken = {(a.partner_id.id, a.step_id.id, a.date) for a in same_day}
+        new = [
+            vals
+            for vals in vals_list
+            if (vals["partner_id"], vals["step_id"], vals["date"]) not in taken
+        ]
         return self._insert_actions(company, new, batch)
 
     def _insert_actions(self, company, vals_list, batch):

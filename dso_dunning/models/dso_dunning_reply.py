@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 
-from .dso_dunning_action import PENDING_STATES
+from ..tools.action_states import PENDING_STATES
 
 
 class DsoDunningReply(models.Model):
@@ -117,8 +117,9 @@ class DsoDunningReply(models.Model):
         """A promise or a dispute pauses the customer's automatic steps.
 
         The block is dunning data the collector owns, even without the right
-        to edit contacts: hence sudo.
+        to edit contacts: hence sudo, once the user's role is checked.
         """
+        self.check_access("write")
         for reply in self:
             if reply.qualification == "promise":
                 reply.partner_id.sudo().write(

@@ -114,7 +114,12 @@ class DsoDunningSender(models.AbstractModel):
         anything unexpected fails there, the savepoint is rolled back and the
         actions are executed one by one, each in its own savepoint, so that
         only the failing one goes to error.
+
+        Runs as superuser, still as the current user (author, "executed
+        by"): the engine reads journal items and writes what happened,
+        which no user writes by hand. Callers have checked the user's role.
         """
+        actions = actions.sudo()
         actions.invalidate_recordset()
         actions = actions.filtered(lambda a: a._is_executable())
         if len(actions) > 1:

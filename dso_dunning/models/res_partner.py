@@ -3,8 +3,8 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools import credit_insurance, sending
+from ..tools.action_states import PENDING_STATES
 from .account_move import DUNNING_READERS
-from .dso_dunning_action import PENDING_STATES
 from .dso_dunning_figure import FIGURE_COLUMNS, FIGURE_NUMBERS
 
 # A change of these fields may fix the number a text message failed on.
@@ -348,6 +348,7 @@ class ResPartner(models.Model):
 
     def action_dunning_plan(self):
         """Plan these customers now (button on the customer form)."""
+        self.env["dso.dunning.action"]._check_dunning_role()
         self.env["dso.dunning.planner"]._plan(partners=self.commercial_partner_id, force=True)
         return self.action_view_dunning_actions()
 
@@ -490,9 +491,14 @@ class ResPartner(models.Model):
 
     @api.depends_context("company", "uid")
     def _compute_dunning_alert_ids(self):
-        """One search per visible alert, restricted to the customers at hand."""
+        """One search per alert the user may see, restricted to the customers at hand.
+
+        Read with the user's rules even when computed as superuser (the
+        agenda's related squares are): another user's private alert is
+        never shown, nor read for someone else.
+        """
         commercial = self._origin.commercial_partner_id
-        alerts = self.env["dso.dunning.alert"].search([("active", "=", True)])
+        alerts = self.env["dso.dunning.alert"].sudo(False).search([("active", "=", True)])
         matches = alerts._match_partners(commercial)
         for partner in self:
             partner_id = partner._origin.commercial_partner_id.id

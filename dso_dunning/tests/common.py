@@ -253,4 +253,4 @@ class DunningPlanningCase(AccountTestInvoicingCommon):
     @staticmethod
     def _execute(action, when):
         """Simulate the sending engine: the action was executed at ``when``."""
-        action.write({"state": "sent", "executed_date": when})
+        action.sudo().write({"state": "sent", "executed_date": when})

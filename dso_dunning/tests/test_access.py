@@ -11,13 +11,10 @@ OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
 MATRIX = {
     "dso.dunning.scenario": {"auditor": "r", "collector": "r", "manager": "rwcu", "internal": "r"},
     "dso.dunning.step": {"auditor": "r", "collector": "r", "manager": "rwcu", "internal": "r"},
-    "dso.dunning.action": {"auditor": "r", "collector": "rw", "manager": "rwcu", "internal": ""},
-    "dso.dunning.action.line": {
-        "auditor": "r",
-        "collector": "r",
-        "manager": "rwcu",
-        "internal": "",
-    },
+    # actions are created and deleted by the planning engine only; their
+    # items are its snapshots
+    "dso.dunning.action": {"auditor": "r", "collector": "rw", "manager": "rw", "internal": ""},
+    "dso.dunning.action.line": {"auditor": "r", "collector": "r", "manager": "r", "internal": ""},
     "dso.dunning.alert": {"auditor": "r", "collector": "rwcu", "manager": "rwcu", "internal": ""},
     "dso.dunning.status": {"auditor": "r", "collector": "r", "manager": "rwcu", "internal": "r"},
     "dso.dunning.reply": {"auditor": "r", "collector": "rwu", "manager": "rwu", "internal": ""},

@@ -96,7 +96,7 @@ class TestCustomerCard(CustomerCardCase):
         action = self._planned(partner, days_overdue=10)
         old_date = action.date
         self._execute(action, fields.Datetime.now())
-        with self.assertRaisesRegex(UserError, "already executed"):
+        with self.assertRaisesRegex(UserError, "is history"):
             partner.with_user(self.user_card).write(
                 {
                     "dunning_pending_action_ids": [

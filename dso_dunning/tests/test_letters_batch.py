@@ -57,7 +57,7 @@ class LettersBatchCase(DunningSendingCase):
                     "res_id": action.id,
                 }
             )
-            action.write(
+            action.sudo().write(
                 {"letter_attachment_id": attachment.id, "letter_done": True, "state": "to_post"}
             )
         return action

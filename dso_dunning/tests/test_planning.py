@@ -290,7 +290,7 @@ class TestPlanning(DunningPlanningCase):
         customer = self._create_customer("Unique")
         self._create_overdue_invoice(customer, days_overdue=20, amount=100)
         self._plan()
-        action = self._actions(customer)
+        action = self._actions(customer).sudo()
         action.state = "sent"
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
             action.copy({"state": "planned", "date": action.date})
@@ -302,7 +302,7 @@ class TestPlanning(DunningPlanningCase):
         self._plan()
         action = self._actions(customer)
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError):
-            action.copy({"step_id": self.step_third.id})
+            action.sudo().copy({"step_id": self.step_third.id})
             self.env.flush_all()
 
     def test_cron_plans_every_customer(self):

@@ -159,6 +159,7 @@ class TestPlanningScale(DunningPlanningCase):
         customer = self._create_ledger("ORM", 1)
         orm = (
             self.env["dso.dunning.action"]
+            .sudo()
             .with_context(
                 mail_create_nolog=True,
                 mail_create_nosubscribe=True,

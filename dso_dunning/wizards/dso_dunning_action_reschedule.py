@@ -1,7 +1,6 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
-from ..models.dso_dunning_action import PENDING_STATES
+from ..tools.action_states import PENDING_STATES
 
 
 class DsoDunningActionReschedule(models.TransientModel):
@@ -30,18 +29,23 @@ class DsoDunningActionReschedule(models.TransientModel):
             and context.get("active_model") == "dso.dunning.action"
         ):
             values["action_ids"] = [fields.Command.set(context.get("active_ids", []))]
+        # Refused when it opens, not after it is filled in.
+        commands = values.get("action_ids") or []
+        ids = [
+            id_ for command in commands if command[0] == fields.Command.SET for id_ in command[2]
+        ]
+        if ids:
+            self._pending(self.env["dso.dunning.action"].browse(ids))
         return values
+
+    def _pending(self, actions):
+        return actions._filter_or_raise(
+            lambda a: a.state in PENDING_STATES, actions._reschedule_refusal()
+        )
 
     def action_apply(self):
         self.ensure_one()
-        pending = self.action_ids.filtered(lambda a: a.state in PENDING_STATES)
-        if not pending:
-            raise UserError(
-                self.env._(
-                    "None of these actions is pending: executed and cancelled actions keep "
-                    "their date."
-                )
-            )
+        pending = self._pending(self.action_ids)
         for action in pending:
             old = action.date
             action.write({"date": self.date, "reschedule_note": self.reason or False})

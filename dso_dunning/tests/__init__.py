@@ -19,3 +19,4 @@ from . import test_letters_batch
 from . import test_e2e_tour
 from . import test_demo
 from . import test_action_life
+from . import test_api_contract

@@ -20,3 +20,4 @@ from . import test_e2e_tour
 from . import test_demo
 from . import test_action_life
 from . import test_api_contract
+from . import test_role_screens_tour

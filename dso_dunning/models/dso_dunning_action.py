@@ -10,6 +10,9 @@ from ..tools.action_states import (
     refused_transition,
 )
 
+# What the customer's action figures (step, last and next dunning dates) follow.
+FIGURE_SOURCES = frozenset({"state", "date", "step_id", "executed_date"})
+
 
 class DsoDunningAction(models.Model):
     """One dunning action: one customer, one step, one date.
@@ -192,11 +195,14 @@ class DsoDunningAction(models.Model):
     def create(self, vals_list):
         actions = super().create(vals_list)
         actions._schedule_collector_activities()
+        self.env["dso.dunning.figure"]._touch(actions)
         return actions
 
     def write(self, vals):
         self._check_write(vals)
         result = super().write(vals)
+        if FIGURE_SOURCES.intersection(vals):
+            self.env["dso.dunning.figure"]._touch(self)
         if vals.get("state") in PENDING_STATES:
             self._schedule_collector_activities()
         if "date" in vals:

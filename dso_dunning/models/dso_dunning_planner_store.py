@@ -3,6 +3,7 @@ from odoo.tools import SQL
 
 from ..tools import planning, planning_sql
 from ..tools.action_states import EXECUTED_STATES, PENDING_STATES
+from .dso_dunning_figure import ACTION_FIGURES
 from .dso_dunning_step import CHANNELS
 
 
@@ -291,14 +292,7 @@ class DsoDunningPlannerStore(models.AbstractModel):
         Action = self.env["dso.dunning.action"]
         Action.flush_model(["company_id", "partner_id", "state", "step_id", "date"])
         Action.flush_model(["executed_date"])
-        figures = {
-            partner_id: {
-                "dunning_step_id": False,
-                "dunning_last_date": False,
-                "dunning_next_date": False,
-            }
-            for partner_id in partner_ids
-        }
+        figures = {partner_id: dict.fromkeys(ACTION_FIGURES, False) for partner_id in partner_ids}
         if not partner_ids:
             return figures
         where = SQL("company_id = %s AND partner_id IN %s", company.id, tuple(partner_ids))
@@ -337,4 +331,9 @@ class DsoDunningPlannerStore(models.AbstractModel):
 
     def _write_figures(self, company, figures_by_partner):
         """Store customers' figures for ``company`` (``dso.dunning.figure``)."""
-        self.env["dso.dunning.figure"].sudo()._store(company, figures_by_partner)
+        Figure = self.env["dso.dunning.figure"].sudo()
+        Figure._store(company, figures_by_partner)
+        Figure._untouch(
+            company,
+            [p for p, figures in figures_by_partner.items() if "dunning_next_date" in figures],
+        )

@@ -164,8 +164,10 @@ class ResPartner(models.Model):
         """Join the figures of the current company to ``alias`` in ``query``; return their alias.
 
         A LEFT JOIN on the table's unique (customer, company) key: at most
-        one row per customer, so it never multiplies the customers.
+        one row per customer, so it never multiplies the customers. Figures
+        that actions of this transaction moved are written first.
         """
+        self.env["dso.dunning.figure"]._refresh_touched()
         figure = query.make_alias(alias, "dunning_figure")
         query.add_join(
             "LEFT JOIN",
@@ -216,8 +218,6 @@ class ResPartner(models.Model):
             self.env["dso.dunning.action.reschedule"].create(
                 {"action_ids": [fields.Command.set(actions.ids)], "date": date, "reason": reason}
             ).action_apply()
-        if reschedules:
-            self._dunning_refresh_next_action()
         if sms_numbers:
             self._dunning_retry_sms(sms_numbers)
         return result
@@ -257,26 +257,6 @@ class ResPartner(models.Model):
         else:
             del vals["dunning_pending_action_ids"]
         return moves
-
-    def _dunning_refresh_next_action(self):
-        """Next action date and current step follow a rescheduled action."""
-        actions = (
-            self.env["dso.dunning.action"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "in", self.commercial_partner_id.ids),
-                    ("state", "in", PENDING_STATES),
-                ],
-                order="date, id",
-            )
-        )
-        for (partner, company), pending in actions.grouped(
-            lambda a: (a.partner_id, a.company_id)
-        ).items():
-            partner.sudo().with_company(company).write(
-                {"dunning_next_date": pending[0].date, "dunning_step_id": pending[0].step_id.id}
-            )
 
     def _dunning_sms_numbers(self):
         """Text messages of these customers that stopped on their number.

@@ -18,4 +18,5 @@ from . import test_customer_card
 from . import test_letters_batch
 from . import test_e2e_tour
 from . import test_demo
+from . import test_live_figures
 from . import test_action_life

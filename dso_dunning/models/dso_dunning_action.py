@@ -83,6 +83,7 @@ class DsoDunningAction(models.Model):
             ("credit", "Nothing left to dun"),
             ("superseded", "Replaced by a later step"),
             ("user", "Cancelled by a user"),
+            ("paused", "Dunning paused"),
         ],
         readonly=True,
     )
@@ -464,14 +465,18 @@ class DsoDunningAction(models.Model):
         pending._apply_outcome()
 
     def _apply_outcome(self):
-        """A promise or a dispute pauses the automatic steps for the customer."""
+        """A promise or a dispute pauses the automatic steps for the customer.
+
+        The block is dunning data the collector owns, even without the right
+        to edit contacts: hence sudo (the caller checked the role).
+        """
         for action in self:
             if action.outcome == "promise":
-                action.partner_id.write(
+                action.partner_id.sudo().write(
                     {"dunning_block_reason": "promise", "dunning_block_until": action.promise_date}
                 )
             elif action.outcome == "dispute":
-                action.partner_id.write(
+                action.partner_id.sudo().write(
                     {"dunning_block_reason": "dispute", "dunning_block_until": False}
                 )
 

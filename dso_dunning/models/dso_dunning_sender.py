@@ -258,18 +258,13 @@ class DsoDunningSender(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _check_not_blocked(self, action):
-        partner = action.partner_id
-        if partner.dunning_block_reason and (
-            not partner.dunning_block_until
-            or partner.dunning_block_until >= fields.Date.context_today(self)
-        ):
+        why = action.partner_id._dunning_pause_label()
+        if why:
             raise DunningSendError(
                 self.env._(
-                    "Customer blocked for dunning (%(reason)s): lift the block or cancel "
-                    "this action.",
-                    reason=dict(
-                        partner._fields["dunning_block_reason"]._description_selection(self.env)
-                    ).get(partner.dunning_block_reason),
+                    "Dunning of this customer is paused (%(why)s): lift the block or change "
+                    "the status, or cancel this action.",
+                    why=why,
                 )
             )
 

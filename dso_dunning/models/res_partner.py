@@ -2,11 +2,13 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..tools import credit_insurance, sending
+from ..tools import credit_insurance, pause, sending
 from ..tools.action_states import PENDING_STATES
 from .account_move import DUNNING_READERS
 from .dso_dunning_figure import FIGURE_COLUMNS, FIGURE_NUMBERS
 
+# A change of these fields may pause dunning, or end the pause.
+PAUSE_FIELDS = frozenset({"dunning_block_reason", "dunning_block_until", "dunning_status_id"})
 # A change of these fields may fix the number a text message failed on.
 SMS_NUMBER_FIELDS = ("phone", "country_id")
 
@@ -220,7 +222,44 @@ class ResPartner(models.Model):
             ).action_apply()
         if sms_numbers:
             self._dunning_retry_sms(sms_numbers)
+        if PAUSE_FIELDS & vals.keys():
+            self._dunning_apply_pause()
         return result
+
+    def _dunning_pause_label(self):
+        """Why this customer's dunning is paused today ("Blocked: Dispute"), else False."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        today = fields.Date.context_today(self)
+        if pause.is_blocked(partner.dunning_block_reason, partner.dunning_block_until, today):
+            reasons = dict(self._fields["dunning_block_reason"]._description_selection(self.env))
+            return self.env._("Blocked: %(reason)s", reason=reasons[partner.dunning_block_reason])
+        if partner.dunning_status_id.pause_dunning:
+            return self.env._("Status: %(status)s", status=partner.dunning_status_id.name)
+        return False
+
+    def _dunning_apply_pause(self):
+        """A block or a pausing status takes effect at once; lifting it plans again.
+
+        Pending actions of a paused customer are cancelled (reason: dunning
+        paused, and why in their history); a customer no longer paused is
+        planned now rather than at the next nightly run (so are the figures of both).
+        """
+        customers = self.commercial_partner_id
+        labels = {partner: partner._dunning_pause_label() for partner in customers}
+        paused = customers.filtered(lambda p: labels[p])
+        pending = (
+            self.env["dso.dunning.action"]
+            .sudo()
+            .search([("partner_id", "in", paused.ids), ("state", "in", PENDING_STATES)])
+        )
+        for action in pending:
+            action._cancel("paused")
+            action.message_post(
+                body=self.env._("Dunning paused: %(why)s", why=labels[action.partner_id])
+            )
+        # figures and "not dunned because" of all, new actions for the resumed
+        self.env["dso.dunning.planner"]._plan(partners=customers, force=True)
 
     def _dunning_pop_reschedules(self, vals):
         """Take the date changes of planned actions out of ``vals``.

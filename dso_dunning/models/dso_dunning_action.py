@@ -1,3 +1,5 @@
+from collections import Counter
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -322,12 +324,31 @@ class DsoDunningAction(models.Model):
         return actions
 
     def action_confirm(self):
+        """Confirm the selected actions that wait for it; say what became of the others."""
         to_confirm = self._filter_or_raise(
             lambda a: a.state == "to_confirm",
             self.env._("None of these actions waits for a confirmation."),
         )
         to_confirm._transition("confirmed")
-        return True
+        skipped = self - to_confirm
+        if not skipped:
+            return True
+        states = Counter(skipped.mapped(lambda a: a._state_label()))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": self.env._(
+                    "%(confirmed)s of %(selected)s actions confirmed; the others did not wait "
+                    "for a confirmation (%(states)s).",
+                    confirmed=len(to_confirm),
+                    selected=len(self),
+                    states=", ".join(f"{label}: {count}" for label, count in states.items()),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_send_now(self):
         """Execute now, whatever the date; a locked action is being sent by the cron."""

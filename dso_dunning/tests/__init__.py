@@ -20,4 +20,5 @@ from . import test_e2e_tour
 from . import test_demo
 from . import test_live_figures
 from . import test_pause
+from . import test_agenda_feedback
 from . import test_action_life

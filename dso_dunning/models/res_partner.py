@@ -504,7 +504,12 @@ class ResPartner(models.Model):
         def exposure(model, alias, query):
             total = model._field_to_sql(alias, "dunning_total_due", query)
             guarantee = model._dunning_guarantee_sql(alias, query)
-            return SQL("GREATEST(COALESCE(%s, 0) - %s, 0)", total, guarantee)
+            return SQL(
+                "CASE WHEN %(guarantee)s > 0"
+                " THEN GREATEST(COALESCE(%(total)s, 0) - %(guarantee)s, 0) ELSE 0 END",
+                total=total,
+                guarantee=guarantee,
+            )
 
         return self._dunning_figure_search(operator, value, exposure)
 

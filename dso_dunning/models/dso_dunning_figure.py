@@ -73,7 +73,12 @@ class DsoDunningFigure(models.Model):
     dunning_next_date = fields.Date(string="Next Action Date")
     dunning_skip_reason = fields.Char(string="Not Dunned Because")
     dunning_planned_on = fields.Date()
+    stale = fields.Boolean(
+        help="The customer's ledger moved since these figures were written: the refresh job "
+        "plans it again within minutes."
+    )
 
+    _stale_idx = models.Index("(id) WHERE stale")
     _partner_company_unique = models.Constraint(
         "UNIQUE (partner_id, company_id)", "A customer has one set of figures per company."
     )

@@ -21,4 +21,5 @@ from . import test_demo
 from . import test_live_figures
 from . import test_pause
 from . import test_agenda_feedback
+from . import test_ledger_refresh
 from . import test_action_life

@@ -83,9 +83,29 @@ class DsoDunningDemo(models.AbstractModel):
                 "generic_coa", company=company, install_demo=False
             )
 
+    def _make_company_french(self, company):
+        """The demo company is French and keeps its books in euros, like the product.
+
+        Only on a company without journal items: its currency cannot change after.
+        """
+        if self.env["account.move.line"].search_count([("company_id", "=", company.id)], limit=1):
+            return
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        company.write(
+            {
+                "country_id": self.env.ref("base.fr").id,
+                "currency_id": euro.id,
+                "street": "12 rue de la République",
+                "zip": "69002",
+                "city": "Lyon",
+            }
+        )
+
     @api.model
     def _load_demo(self):
         company = self.env.company
+        self._make_company_french(company)
         self._ensure_chart(company)
         today = fields.Date.context_today(self)
         partners = self.env["res.partner"].create(
@@ -234,7 +254,8 @@ class DsoDunningDemo(models.AbstractModel):
         Action = self.env["dso.dunning.action"]
         actions = Action.search([("partner_id", "in", partners.ids), ("state", "!=", "cancelled")])
         to_confirm = actions.filtered(lambda a: a.state == "to_confirm")
-        to_confirm[::2].action_confirm()
+        if to_confirm:
+            to_confirm[::2].action_confirm()
         # Text messages go through Odoo's paid IAP gateway: left for the cron.
         due = actions.filtered(
             lambda a: (
@@ -247,9 +268,13 @@ class DsoDunningDemo(models.AbstractModel):
         # "Send now" would; the rest waits for the sending cron.
         admin = self.env.ref("base.user_admin")
         self.env["dso.dunning.sender"].with_user(admin)._execute(due[::2])
-        for action in actions.filtered(lambda a: a.mode == "manual")[:4]:
+        manual = actions.filtered(lambda a: a.mode == "manual")
+        for action in manual[:4]:
             action.write({"outcome": "no_answer"})
             action.with_user(admin).action_done()
+        # a few calls later on, so that the agenda shows future ones (blue)
+        for days, action in enumerate(manual[4:7], start=3):
+            action.date = today + datetime.timedelta(days=days)
         self._create_replies(due[::2].filtered("message_id"), actions.filtered("collector_id"))
         self._create_history(company, partners, today)
         # last dunning date, current and next step of the customers, history included

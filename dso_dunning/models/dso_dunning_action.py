@@ -169,6 +169,13 @@ class DsoDunningAction(models.Model):
         for action in self:
             action.name = f"{action.step_id.name or ''} — {action.partner_id.name or ''}"
 
+    @api.depends("partner_id.name", "step_id.name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """The step in the reader's language (the stored name is the planner's)."""
+        for action in self:
+            action.display_name = f"{action.step_id.name or ''} — {action.partner_id.name or ''}"
+
     @api.depends("line_ids")
     def _compute_line_count(self):
         for action in self:
@@ -292,6 +299,8 @@ class DsoDunningAction(models.Model):
         for (step, date, collector), actions in todo.grouped(
             lambda a: (a.step_id, a.date, a.collector_id)
         ).items():
+            # what the collector reads, in the collector's language
+            step = step.with_context(lang=(collector or self.env.user).lang)
             actions.activity_schedule(
                 "mail.mail_activity_data_call"
                 if step.channel_call

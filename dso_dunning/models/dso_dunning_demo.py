@@ -240,6 +240,11 @@ class DsoDunningDemo(models.AbstractModel):
                 ],
             }
         )
+        self._translate_demo(
+            key_accounts,
+            "Grands comptes",
+            ["Relance personnalisée", "Appel du responsable de compte", "Revue par la direction"],
+        )
         never = self.env.ref("dso_dunning.dso_dunning_scenario_never", raise_if_not_found=False)
         for index, partner in enumerate(partners.with_company(company)):
             partner.dunning_collector_id = demo_user if index % 2 else second
@@ -247,6 +252,15 @@ class DsoDunningDemo(models.AbstractModel):
                 partner.dunning_scenario_id = key_accounts
             elif never and index % 19 == 18:
                 partner.dunning_scenario_id = never
+
+    def _translate_demo(self, scenario, name, step_names):
+        """French names of a demo scenario and its steps, when French is loaded."""
+        if not self.env["res.lang"]._lang_get("fr_FR"):
+            return
+        scenario.update_field_translations("name", {"fr_FR": name})
+        steps = scenario.step_ids.sorted("sequence")
+        for step, step_name in zip(steps, step_names, strict=True):
+            step.update_field_translations("name", {"fr_FR": step_name})
 
     @api.model
     def _play_the_agenda(self, company, partners, today):

@@ -212,7 +212,8 @@ class DsoDunningPlannerStore(models.AbstractModel):
             .browse({vals["collector_id"] or self.env.uid for _id, vals, _row in new})
         )
         tz = {user.id: user.tz or None for user in users}
-        notes = {}
+        langs = {user.id: user.lang for user in users}
+        texts = {}  # (step id, language): (summary, note) as the collector reads them
         rows = []
         for action_id, vals, row in new:
             step = batch["scenarios"][vals["scenario_id"]].steps[vals["step_id"]]
@@ -221,17 +222,18 @@ class DsoDunningPlannerStore(models.AbstractModel):
                 if step["channel_call"]
                 else "mail.mail_activity_data_todo"
             ]
-            note = step["help_text"] or activity_type.default_note
-            if note not in notes:
-                notes[note] = Activity._fields["note"].convert_to_column(note, Activity)
             user_id = vals["collector_id"] or self.env.uid
+            key = (vals["step_id"], langs[user_id])
+            if key not in texts:
+                texts[key] = self._activity_texts(vals["step_id"], activity_type, langs[user_id])
+            summary, note = texts[key]
             rows.append(
                 {
                     "res_id": action_id,
                     "res_name": row["name"],
                     "activity_type_id": activity_type.id,
-                    "summary": step["name"] or activity_type.summary or None,
-                    "note": notes[note],
+                    "summary": summary,
+                    "note": note,
                     "date_deadline": vals["date"],
                     "user_id": user_id,
                     "user_tz": tz[user_id],
@@ -278,6 +280,17 @@ class DsoDunningPlannerStore(models.AbstractModel):
             users.browse(user_id)._bus_send(
                 "mail.activity/updated", {"activity_created": True, "count_diff": count}
             )
+
+    def _activity_texts(self, step_id, activity_type, lang):
+        """Summary and note (as stored) of a step's activity, in its collector's language."""
+        Activity = self.env["mail.activity"]
+        step = self.env["dso.dunning.step"].sudo().with_context(lang=lang).browse(step_id)
+        activity_type = activity_type.with_context(lang=lang)
+        note = step.help_text or activity_type.default_note
+        return (
+            step.name or activity_type.summary or None,
+            Activity._fields["note"].convert_to_column(note, Activity),
+        )
 
     # ------------------------------------------------------------------
     # Figures

@@ -22,6 +22,8 @@ from . import mail_notification
 from . import account_move
 from . import account_move_line
 from . import dso_dunning_figure
+from . import dso_dunning_figure_refresh
+from . import account_partial_reconcile
 from . import res_partner
 from . import dso_dunning_demo
 from . import dso_dunning_status

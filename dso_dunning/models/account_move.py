@@ -3,6 +3,18 @@ from odoo import api, fields, models
 DUNNING_READERS = "dso_dunning.group_dso_dunning_auditor,dso_dunning.group_dso_dunning_collector"
 
 
+def ledger_pairs(lines):
+    """(company id, customer id) of the receivable journal items among ``lines``.
+
+    Reads what reconciling and posting already loaded (account, partner).
+    """
+    return {
+        (line.company_id.id, line.partner_id.commercial_partner_id.id)
+        for line in lines
+        if line.account_id.account_type == "asset_receivable"
+    }
+
+
 class AccountMove(models.Model):
     """Invoices show where their dunning stands and may follow their own scenario."""
 
@@ -26,6 +38,23 @@ class AccountMove(models.Model):
         compute="_compute_dunning_action_id",
         groups=DUNNING_READERS,
     )
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._dunning_touch()
+        return posted
+
+    def button_draft(self):
+        self._dunning_touch()
+        return super().button_draft()
+
+    def _dunning_touch(self):
+        """A customer invoice or credit note posted or reset moves its customer's figures."""
+        sales = self.filtered(lambda move: move.is_sale_document(include_receipts=True))
+        if sales:
+            self.env["dso.dunning.figure.refresh"]._touch_ledger(
+                (move.company_id.id, move.commercial_partner_id.id) for move in sales
+            )
 
     @api.depends("line_ids")
     def _compute_dunning_action_id(self):

@@ -1,3 +1,5 @@
+from collections import Counter
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -9,6 +11,9 @@ from ..tools.action_states import (
     frozen_fields,
     refused_transition,
 )
+
+# What the customer's action figures (step, last and next dunning dates) follow.
+FIGURE_SOURCES = frozenset({"state", "date", "step_id", "executed_date"})
 
 
 class DsoDunningAction(models.Model):
@@ -80,6 +85,7 @@ class DsoDunningAction(models.Model):
             ("credit", "Nothing left to dun"),
             ("superseded", "Replaced by a later step"),
             ("user", "Cancelled by a user"),
+            ("paused", "Dunning paused"),
         ],
         readonly=True,
     )
@@ -163,6 +169,13 @@ class DsoDunningAction(models.Model):
         for action in self:
             action.name = f"{action.step_id.name or ''} — {action.partner_id.name or ''}"
 
+    @api.depends("partner_id.name", "step_id.name")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        """The step in the reader's language (the stored name is the planner's)."""
+        for action in self:
+            action.display_name = f"{action.step_id.name or ''} — {action.partner_id.name or ''}"
+
     @api.depends("line_ids")
     def _compute_line_count(self):
         for action in self:
@@ -192,11 +205,14 @@ class DsoDunningAction(models.Model):
     def create(self, vals_list):
         actions = super().create(vals_list)
         actions._schedule_collector_activities()
+        self.env["dso.dunning.figure"]._touch(actions)
         return actions
 
     def write(self, vals):
         self._check_write(vals)
         result = super().write(vals)
+        if FIGURE_SOURCES.intersection(vals):
+            self.env["dso.dunning.figure"]._touch(self)
         if vals.get("state") in PENDING_STATES:
             self._schedule_collector_activities()
         if "date" in vals:
@@ -283,6 +299,8 @@ class DsoDunningAction(models.Model):
         for (step, date, collector), actions in todo.grouped(
             lambda a: (a.step_id, a.date, a.collector_id)
         ).items():
+            # what the collector reads, in the collector's language
+            step = step.with_context(lang=(collector or self.env.user).lang)
             actions.activity_schedule(
                 "mail.mail_activity_data_call"
                 if step.channel_call
@@ -315,12 +333,31 @@ class DsoDunningAction(models.Model):
         return actions
 
     def action_confirm(self):
+        """Confirm the selected actions that wait for it; say what became of the others."""
         to_confirm = self._filter_or_raise(
             lambda a: a.state == "to_confirm",
             self.env._("None of these actions waits for a confirmation."),
         )
         to_confirm._transition("confirmed")
-        return True
+        skipped = self - to_confirm
+        if not skipped:
+            return True
+        states = Counter(skipped.mapped(lambda a: a._state_label()))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "message": self.env._(
+                    "%(confirmed)s of %(selected)s actions confirmed; the others did not wait "
+                    "for a confirmation (%(states)s).",
+                    confirmed=len(to_confirm),
+                    selected=len(self),
+                    states=", ".join(f"{label}: {count}" for label, count in states.items()),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_send_now(self):
         """Execute now, whatever the date; a locked action is being sent by the cron."""
@@ -458,14 +495,18 @@ class DsoDunningAction(models.Model):
         pending._apply_outcome()
 
     def _apply_outcome(self):
-        """A promise or a dispute pauses the automatic steps for the customer."""
+        """A promise or a dispute pauses the automatic steps for the customer.
+
+        The block is dunning data the collector owns, even without the right
+        to edit contacts: hence sudo (the caller checked the role).
+        """
         for action in self:
             if action.outcome == "promise":
-                action.partner_id.write(
+                action.partner_id.sudo().write(
                     {"dunning_block_reason": "promise", "dunning_block_until": action.promise_date}
                 )
             elif action.outcome == "dispute":
-                action.partner_id.write(
+                action.partner_id.sudo().write(
                     {"dunning_block_reason": "dispute", "dunning_block_until": False}
                 )
 

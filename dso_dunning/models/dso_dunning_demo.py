@@ -83,9 +83,29 @@ class DsoDunningDemo(models.AbstractModel):
                 "generic_coa", company=company, install_demo=False
             )
 
+    def _make_company_french(self, company):
+        """The demo company is French and keeps its books in euros, like the product.
+
+        Only on a company without journal items: its currency cannot change after.
+        """
+        if self.env["account.move.line"].search_count([("company_id", "=", company.id)], limit=1):
+            return
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        company.write(
+            {
+                "country_id": self.env.ref("base.fr").id,
+                "currency_id": euro.id,
+                "street": "12 rue de la République",
+                "zip": "69002",
+                "city": "Lyon",
+            }
+        )
+
     @api.model
     def _load_demo(self):
         company = self.env.company
+        self._make_company_french(company)
         self._ensure_chart(company)
         today = fields.Date.context_today(self)
         partners = self.env["res.partner"].create(
@@ -220,6 +240,11 @@ class DsoDunningDemo(models.AbstractModel):
                 ],
             }
         )
+        self._translate_demo(
+            key_accounts,
+            "Grands comptes",
+            ["Relance personnalisée", "Appel du responsable de compte", "Revue par la direction"],
+        )
         never = self.env.ref("dso_dunning.dso_dunning_scenario_never", raise_if_not_found=False)
         for index, partner in enumerate(partners.with_company(company)):
             partner.dunning_collector_id = demo_user if index % 2 else second
@@ -228,13 +253,23 @@ class DsoDunningDemo(models.AbstractModel):
             elif never and index % 19 == 18:
                 partner.dunning_scenario_id = never
 
+    def _translate_demo(self, scenario, name, step_names):
+        """French names of a demo scenario and its steps, when French is loaded."""
+        if not self.env["res.lang"]._lang_get("fr_FR"):
+            return
+        scenario.update_field_translations("name", {"fr_FR": name})
+        steps = scenario.step_ids.sorted("sequence")
+        for step, step_name in zip(steps, step_names, strict=True):
+            step.update_field_translations("name", {"fr_FR": step_name})
+
     @api.model
     def _play_the_agenda(self, company, partners, today):
         """Put actions in every state: confirmed, sent, in error, to post, done."""
         Action = self.env["dso.dunning.action"]
         actions = Action.search([("partner_id", "in", partners.ids), ("state", "!=", "cancelled")])
         to_confirm = actions.filtered(lambda a: a.state == "to_confirm")
-        to_confirm[::2].action_confirm()
+        if to_confirm:
+            to_confirm[::2].action_confirm()
         # Text messages go through Odoo's paid IAP gateway: left for the cron.
         due = actions.filtered(
             lambda a: (
@@ -247,9 +282,13 @@ class DsoDunningDemo(models.AbstractModel):
         # "Send now" would; the rest waits for the sending cron.
         admin = self.env.ref("base.user_admin")
         self.env["dso.dunning.sender"].with_user(admin)._execute(due[::2])
-        for action in actions.filtered(lambda a: a.mode == "manual")[:4]:
+        manual = actions.filtered(lambda a: a.mode == "manual")
+        for action in manual[:4]:
             action.write({"outcome": "no_answer"})
             action.with_user(admin).action_done()
+        # a few calls later on, so that the agenda shows future ones (blue)
+        for days, action in enumerate(manual[4:7], start=3):
+            action.date = today + datetime.timedelta(days=days)
         self._create_replies(due[::2].filtered("message_id"), actions.filtered("collector_id"))
         self._create_history(company, partners, today)
         # last dunning date, current and next step of the customers, history included

@@ -19,6 +19,10 @@ FIGURE_COLUMNS = {
     "dunning_skip_reason": "varchar",
     "dunning_planned_on": "date",
 }
+# Customers whose action figures wait to be written before the commit.
+TOUCHED_KEY = "dso_dunning.figures_touched"
+# The figures that follow the customer's actions.
+ACTION_FIGURES = ("dunning_step_id", "dunning_last_date", "dunning_next_date")
 # Figures that read 0 for a customer without figures in the company.
 FIGURE_NUMBERS = (
     "dunning_total_due",
@@ -69,7 +73,12 @@ class DsoDunningFigure(models.Model):
     dunning_next_date = fields.Date(string="Next Action Date")
     dunning_skip_reason = fields.Char(string="Not Dunned Because")
     dunning_planned_on = fields.Date()
+    stale = fields.Boolean(
+        help="The customer's ledger moved since these figures were written: the refresh job "
+        "plans it again within minutes."
+    )
 
+    _stale_idx = models.Index("(id) WHERE stale")
     _partner_company_unique = models.Constraint(
         "UNIQUE (partner_id, company_id)", "A customer has one set of figures per company."
     )
@@ -78,6 +87,7 @@ class DsoDunningFigure(models.Model):
         """{customer id: {figure: value}} of ``company``, in one query."""
         if not partner_ids:
             return {}
+        self._refresh_touched()
         rows = self.env.execute_query_dict(
             SQL(
                 "SELECT partner_id, %s FROM %s WHERE company_id = %s AND partner_id IN %s",
@@ -132,6 +142,43 @@ class DsoDunningFigure(models.Model):
             partners.invalidate_recordset(fnames)
             partners.modified(fnames)
         self.invalidate_model()
+
+    def _touch(self, actions):
+        """The figures ``actions`` move (step, last and next dunning dates) are stale.
+
+        They are written again before the transaction ends (at the latest
+        when it commits, see ``_refresh_touched``), so that a customer
+        contacted or rescheduled shows it at once, never at the next
+        planning run. Several changes in one transaction cost one refresh.
+        """
+        data = self.env.cr.precommit.data
+        touched = data.get(TOUCHED_KEY)
+        if touched is None:
+            touched = data[TOUCHED_KEY] = set()
+            self.env.cr.precommit.add(self.sudo()._refresh_touched)
+        touched.update((action.company_id.id, action.partner_id.id) for action in actions)
+        # read again (and so refreshed first) by whoever reads them next
+        actions.partner_id.invalidate_recordset([*ACTION_FIGURES, "dunning_alert_ids"])
+
+    def _refresh_touched(self):
+        """Write the action figures of the customers touched in this transaction."""
+        touched = self.env.cr.precommit.data.get(TOUCHED_KEY)
+        if not touched:
+            return
+        by_company = {}
+        for company_id, partner_id in touched:
+            by_company.setdefault(company_id, set()).add(partner_id)
+        touched.clear()
+        Planner = self.env["dso.dunning.planner"].sudo()
+        for company_id, partner_ids in by_company.items():
+            company = self.env["res.company"].browse(company_id)
+            Planner._write_figures(company, Planner._action_figures(company, list(partner_ids)))
+
+    def _untouch(self, company, partner_ids):
+        """These customers' action figures were just written: nothing left to refresh."""
+        touched = self.env.cr.precommit.data.get(TOUCHED_KEY)
+        if touched:
+            touched.difference_update((company.id, partner_id) for partner_id in partner_ids)
 
     def _auto_init(self):
         created = not sql.table_exists(self.env.cr, self._table)

@@ -4,7 +4,7 @@ import logging
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools import planning, planning_sql
+from ..tools import pause, planning, planning_sql
 from ..tools.action_states import EXECUTED_STATES, PENDING_STATES
 
 _logger = logging.getLogger(__name__)
@@ -222,9 +222,10 @@ class DsoDunningPlanner(models.AbstractModel):
         partners.fetch(
             [
                 "name", "user_id", "dunning_block_reason", "dunning_block_until",
-                "dunning_scenario_id", "dunning_collector_id",
+                "dunning_scenario_id", "dunning_collector_id", "dunning_status_id",
             ]
         )  # fmt: skip
+        partners.dunning_status_id.fetch(["pause_dunning"])
         (partners.dunning_collector_id | partners.user_id).fetch(["active"])
         default_collector = company.dunning_default_collector_id
         settings = {}
@@ -241,6 +242,7 @@ class DsoDunningPlanner(models.AbstractModel):
                 "name": partner.name or "",
                 "block_reason": partner.dunning_block_reason,
                 "block_until": partner.dunning_block_until,
+                "status_pauses": partner.dunning_status_id.pause_dunning,
                 "scenario_id": (
                     partner.dunning_scenario_id or company.dunning_default_scenario_id
                 ).id,
@@ -315,10 +317,10 @@ class DsoDunningPlanner(models.AbstractModel):
         return by_key
 
     def _skip_reason(self, company, settings, rows, today):
-        if settings["block_reason"] and (
-            not settings["block_until"] or settings["block_until"] >= today
-        ):
+        if pause.is_blocked(settings["block_reason"], settings["block_until"], today):
             return self.env._("Dunning blocked")
+        if settings["status_pauses"]:
+            return self.env._("Dunning paused by the customer's status")
         if rows[0]["balance"] <= company.dunning_tolerance:
             return self.env._(
                 "Net balance not above the tolerance: credit notes or payments cover what is due"
@@ -358,8 +360,11 @@ class DsoDunningPlanner(models.AbstractModel):
             if scenario_id in live:
                 continue
             pending = [a for a in existing[partner.id, scenario_id] if a.state in PENDING_STATES]
+            paused = pause.is_paused(
+                settings["block_reason"], settings["block_until"], settings["status_pauses"], today
+            )
             for action in pending:
-                action._cancel("credit" if skip else "paid")
+                action._cancel("paused" if paused else "credit" if skip else "paid")
             stats["cancelled"] += len(pending)
 
     def _plan_scenario(

@@ -3,6 +3,7 @@ from odoo.tools import SQL
 
 from ..tools import planning, planning_sql
 from ..tools.action_states import EXECUTED_STATES, PENDING_STATES
+from .dso_dunning_figure import ACTION_FIGURES
 from .dso_dunning_step import CHANNELS
 
 
@@ -211,7 +212,8 @@ class DsoDunningPlannerStore(models.AbstractModel):
             .browse({vals["collector_id"] or self.env.uid for _id, vals, _row in new})
         )
         tz = {user.id: user.tz or None for user in users}
-        notes = {}
+        langs = {user.id: user.lang for user in users}
+        texts = {}  # (step id, language): (summary, note) as the collector reads them
         rows = []
         for action_id, vals, row in new:
             step = batch["scenarios"][vals["scenario_id"]].steps[vals["step_id"]]
@@ -220,17 +222,18 @@ class DsoDunningPlannerStore(models.AbstractModel):
                 if step["channel_call"]
                 else "mail.mail_activity_data_todo"
             ]
-            note = step["help_text"] or activity_type.default_note
-            if note not in notes:
-                notes[note] = Activity._fields["note"].convert_to_column(note, Activity)
             user_id = vals["collector_id"] or self.env.uid
+            key = (vals["step_id"], langs[user_id])
+            if key not in texts:
+                texts[key] = self._activity_texts(vals["step_id"], activity_type, langs[user_id])
+            summary, note = texts[key]
             rows.append(
                 {
                     "res_id": action_id,
                     "res_name": row["name"],
                     "activity_type_id": activity_type.id,
-                    "summary": step["name"] or activity_type.summary or None,
-                    "note": notes[note],
+                    "summary": summary,
+                    "note": note,
                     "date_deadline": vals["date"],
                     "user_id": user_id,
                     "user_tz": tz[user_id],
@@ -278,6 +281,17 @@ class DsoDunningPlannerStore(models.AbstractModel):
                 "mail.activity/updated", {"activity_created": True, "count_diff": count}
             )
 
+    def _activity_texts(self, step_id, activity_type, lang):
+        """Summary and note (as stored) of a step's activity, in its collector's language."""
+        Activity = self.env["mail.activity"]
+        step = self.env["dso.dunning.step"].sudo().with_context(lang=lang).browse(step_id)
+        activity_type = activity_type.with_context(lang=lang)
+        note = step.help_text or activity_type.default_note
+        return (
+            step.name or activity_type.summary or None,
+            Activity._fields["note"].convert_to_column(note, Activity),
+        )
+
     # ------------------------------------------------------------------
     # Figures
     # ------------------------------------------------------------------
@@ -291,14 +305,7 @@ class DsoDunningPlannerStore(models.AbstractModel):
         Action = self.env["dso.dunning.action"]
         Action.flush_model(["company_id", "partner_id", "state", "step_id", "date"])
         Action.flush_model(["executed_date"])
-        figures = {
-            partner_id: {
-                "dunning_step_id": False,
-                "dunning_last_date": False,
-                "dunning_next_date": False,
-            }
-            for partner_id in partner_ids
-        }
+        figures = {partner_id: dict.fromkeys(ACTION_FIGURES, False) for partner_id in partner_ids}
         if not partner_ids:
             return figures
         where = SQL("company_id = %s AND partner_id IN %s", company.id, tuple(partner_ids))
@@ -337,4 +344,9 @@ class DsoDunningPlannerStore(models.AbstractModel):
 
     def _write_figures(self, company, figures_by_partner):
         """Store customers' figures for ``company`` (``dso.dunning.figure``)."""
-        self.env["dso.dunning.figure"].sudo()._store(company, figures_by_partner)
+        Figure = self.env["dso.dunning.figure"].sudo()
+        Figure._store(company, figures_by_partner)
+        Figure._untouch(
+            company,
+            [p for p, figures in figures_by_partner.items() if "dunning_next_date" in figures],
+        )

@@ -143,20 +143,28 @@ class DsoDunningSender(models.AbstractModel):
         for action in actions:
             if not action._is_executable():
                 continue
+            sender = self._for_collector(action)
             try:
                 with self.env.cr.savepoint():
                     if not action._recheck_still_due():
                         continue
-                    self._execute_one(action)
+                    sender._execute_one(action)
                 sent |= action
             except DunningSendError as error:
                 action._set_error(str(error), retryable=error.retryable)
             except Exception as error:
                 _logger.exception("dunning action %s failed", action.id)
                 action._set_error(
-                    self.env._("Unexpected error: %(error)s", error=error), retryable=False
+                    sender.env._("Unexpected error: %(error)s", error=error), retryable=False
                 )
         return sent
+
+    def _for_collector(self, action):
+        """This service speaking the collector's language: the reasons it stores on
+        the action are read by them (what the customer receives follows the
+        customer's language, set by the templates)."""
+        lang = action.collector_id.lang
+        return self.with_context(lang=lang) if lang and lang != self.env.lang else self
 
     @api.model
     def _execute_batch(self, actions):
@@ -180,8 +188,8 @@ class DsoDunningSender(models.AbstractModel):
         by_template = defaultdict(list)
         for action in actions:
             try:
-                self._check_not_blocked(action)
-                self._check_email(action)
+                self._for_collector(action)._check_not_blocked(action)
+                self._for_collector(action)._check_email(action)
             except DunningSendError as error:
                 errors[action] = error
                 continue
@@ -258,18 +266,13 @@ class DsoDunningSender(models.AbstractModel):
     # ------------------------------------------------------------------
 
     def _check_not_blocked(self, action):
-        partner = action.partner_id
-        if partner.dunning_block_reason and (
-            not partner.dunning_block_until
-            or partner.dunning_block_until >= fields.Date.context_today(self)
-        ):
+        why = action.partner_id.with_context(lang=self.env.lang)._dunning_pause_label()
+        if why:
             raise DunningSendError(
                 self.env._(
-                    "Customer blocked for dunning (%(reason)s): lift the block or cancel "
-                    "this action.",
-                    reason=dict(
-                        partner._fields["dunning_block_reason"]._description_selection(self.env)
-                    ).get(partner.dunning_block_reason),
+                    "Dunning of this customer is paused (%(why)s): lift the block or change "
+                    "the status, or cancel this action.",
+                    why=why,
                 )
             )
 

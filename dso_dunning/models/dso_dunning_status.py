@@ -4,7 +4,9 @@ from odoo import fields, models
 class DsoDunningStatus(models.Model):
     """One dunning status a customer can be in (normal, dispute, litigation...).
 
-    A configurable list, so alerts can select or exclude customers by status.
+    A configurable list, so alerts can select or exclude customers by status;
+    a status may pause dunning: setting it cancels the customer's pending
+    actions at once, and planning resumes when the status changes.
     """
 
     _name = "dso.dunning.status"
@@ -16,3 +18,7 @@ class DsoDunningStatus(models.Model):
     active = fields.Boolean(default=True)
     color = fields.Integer()
     description = fields.Text(translate=True)
+    pause_dunning = fields.Boolean(
+        help="Customers in this status are not dunned: their pending actions are cancelled "
+        "when it is set, and planning resumes when it changes."
+    )

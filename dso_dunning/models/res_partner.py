@@ -2,11 +2,13 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..tools import credit_insurance, sending
+from ..tools import credit_insurance, pause, sending
 from ..tools.action_states import PENDING_STATES
 from .account_move import DUNNING_READERS
 from .dso_dunning_figure import FIGURE_COLUMNS, FIGURE_NUMBERS
 
+# A change of these fields may pause dunning, or end the pause.
+PAUSE_FIELDS = frozenset({"dunning_block_reason", "dunning_block_until", "dunning_status_id"})
 # A change of these fields may fix the number a text message failed on.
 SMS_NUMBER_FIELDS = ("phone", "country_id")
 
@@ -164,8 +166,10 @@ class ResPartner(models.Model):
         """Join the figures of the current company to ``alias`` in ``query``; return their alias.
 
         A LEFT JOIN on the table's unique (customer, company) key: at most
-        one row per customer, so it never multiplies the customers.
+        one row per customer, so it never multiplies the customers. Figures
+        that actions of this transaction moved are written first.
         """
+        self.env["dso.dunning.figure"]._refresh_touched()
         figure = query.make_alias(alias, "dunning_figure")
         query.add_join(
             "LEFT JOIN",
@@ -216,11 +220,46 @@ class ResPartner(models.Model):
             self.env["dso.dunning.action.reschedule"].create(
                 {"action_ids": [fields.Command.set(actions.ids)], "date": date, "reason": reason}
             ).action_apply()
-        if reschedules:
-            self._dunning_refresh_next_action()
         if sms_numbers:
             self._dunning_retry_sms(sms_numbers)
+        if PAUSE_FIELDS & vals.keys():
+            self._dunning_apply_pause()
         return result
+
+    def _dunning_pause_label(self):
+        """Why this customer's dunning is paused today ("Blocked: Dispute"), else False."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        today = fields.Date.context_today(self)
+        if pause.is_blocked(partner.dunning_block_reason, partner.dunning_block_until, today):
+            reasons = dict(self._fields["dunning_block_reason"]._description_selection(self.env))
+            return self.env._("Blocked: %(reason)s", reason=reasons[partner.dunning_block_reason])
+        if partner.dunning_status_id.pause_dunning:
+            return self.env._("Status: %(status)s", status=partner.dunning_status_id.name)
+        return False
+
+    def _dunning_apply_pause(self):
+        """A block or a pausing status takes effect at once; lifting it plans again.
+
+        Pending actions of a paused customer are cancelled (reason: dunning
+        paused, and why in their history); a customer no longer paused is
+        planned now rather than at the next nightly run (so are the figures of both).
+        """
+        customers = self.commercial_partner_id
+        labels = {partner: partner._dunning_pause_label() for partner in customers}
+        paused = customers.filtered(lambda p: labels[p])
+        pending = (
+            self.env["dso.dunning.action"]
+            .sudo()
+            .search([("partner_id", "in", paused.ids), ("state", "in", PENDING_STATES)])
+        )
+        for action in pending:
+            action._cancel("paused")
+            action.message_post(
+                body=self.env._("Dunning paused: %(why)s", why=labels[action.partner_id])
+            )
+        # figures and "not dunned because" of all, new actions for the resumed
+        self.env["dso.dunning.planner"]._plan(partners=customers, force=True)
 
     def _dunning_pop_reschedules(self, vals):
         """Take the date changes of planned actions out of ``vals``.
@@ -257,26 +296,6 @@ class ResPartner(models.Model):
         else:
             del vals["dunning_pending_action_ids"]
         return moves
-
-    def _dunning_refresh_next_action(self):
-        """Next action date and current step follow a rescheduled action."""
-        actions = (
-            self.env["dso.dunning.action"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id", "in", self.commercial_partner_id.ids),
-                    ("state", "in", PENDING_STATES),
-                ],
-                order="date, id",
-            )
-        )
-        for (partner, company), pending in actions.grouped(
-            lambda a: (a.partner_id, a.company_id)
-        ).items():
-            partner.sudo().with_company(company).write(
-                {"dunning_next_date": pending[0].date, "dunning_step_id": pending[0].step_id.id}
-            )
 
     def _dunning_sms_numbers(self):
         """Text messages of these customers that stopped on their number.
@@ -485,7 +504,12 @@ class ResPartner(models.Model):
         def exposure(model, alias, query):
             total = model._field_to_sql(alias, "dunning_total_due", query)
             guarantee = model._dunning_guarantee_sql(alias, query)
-            return SQL("GREATEST(COALESCE(%s, 0) - %s, 0)", total, guarantee)
+            return SQL(
+                "CASE WHEN %(guarantee)s > 0"
+                " THEN GREATEST(COALESCE(%(total)s, 0) - %(guarantee)s, 0) ELSE 0 END",
+                total=total,
+                guarantee=guarantee,
+            )
 
         return self._dunning_figure_search(operator, value, exposure)
 

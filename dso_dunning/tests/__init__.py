@@ -18,6 +18,10 @@ from . import test_customer_card
 from . import test_letters_batch
 from . import test_e2e_tour
 from . import test_demo
+from . import test_live_figures
+from . import test_pause
+from . import test_agenda_feedback
+from . import test_ledger_refresh
 from . import test_action_life
 from . import test_api_contract
 from . import test_role_screens_tour

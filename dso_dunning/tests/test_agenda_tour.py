@@ -105,7 +105,7 @@ class TestAgendaTour(DunningTourMixin, DunningUsersMixin, HttpCase):
     def test_collector_works_the_agenda(self):
         self.start_tour("/odoo", "dso_dunning_agenda", login="dso_collector")
         next_year = fields.Date.context_today(self.env.user).year + 1
-        self.assertEqual(self.actions["Tour Future Call"].date, datetime.date(next_year, 12, 31))
+        self.assertEqual(self.actions["Tour Late Call"].date, datetime.date(next_year, 12, 31))
         self.assertEqual(
             {self.actions[name].state for name in ("Tour Confirm A", "Tour Confirm B")},
             {"confirmed"},

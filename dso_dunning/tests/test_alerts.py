@@ -211,6 +211,25 @@ class TestAlerts(AlertCase):
         self.assertEqual(expired.dunning_exposure, 10000)
         over = self._alert(guarantee_min=1, above_guarantee=True)
         self.assertEqual(self._matching(over), {"Public sector", "In litigation"})
+        # An uninsured customer is not "above its guarantee": filter, alert and card agree.
+        uninsured = self.partners - insured - temporary - expired
+        self.assertEqual(set(uninsured.with_company(self.company).mapped("dunning_exposure")), {0})
+        self.assertEqual(self._matching(self._alert(above_guarantee=True)), self._matching(over))
+        Partner = self.env["res.partner"].with_company(self.company)
+        above = Partner.search([("dunning_exposure", ">", 0), ("id", "in", self.partners.ids)])
+        self.assertEqual(set(above.mapped("name")), self._matching(over))
+        owed = uninsured.with_company(self.company).filtered(lambda p: p.dunning_total_due > 0)
+        self.assertTrue(owed)
+        self.assertEqual(
+            Partner.search(
+                [
+                    ("dunning_guarantee", "=", 0),
+                    ("dunning_total_due", ">", 0),
+                    ("id", "in", self.partners.ids),
+                ]
+            ),
+            owed,
+        )
         self.assertEqual(
             self._matching(self._alert(exposure_min=3000, exposure_max=9999, guarantee_min=1)),
             {"Public sector"},

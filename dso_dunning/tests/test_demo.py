@@ -108,6 +108,20 @@ class TestDemo(HttpCase):
             (len(refund), refund.state, refund.payment_state), (1, "posted", "not_paid")
         )
 
+    def test_demo_company_is_french_in_euros_with_future_calls(self):
+        company = self.env.company
+        self.assertEqual((company.country_id.code, company.currency_id.name), ("FR", "EUR"))
+        today = fields.Date.context_today(self.env["res.partner"])
+        future_calls = self.env["dso.dunning.action"].search(
+            [
+                ("partner_id", "in", self.partners.ids),
+                ("mode", "=", "manual"),
+                ("state", "=", "planned"),
+                ("date", ">", today),
+            ]
+        )
+        self.assertTrue(future_calls, "the agenda shows future calls in blue")
+
     def test_demo_alerts_highlight_demo_customers(self):
         alerts = self.alerts
         self.assertEqual(len(alerts), 4)

@@ -188,9 +188,10 @@ class TestSendingEmail(DunningSendingCase):
         partner = self._customer("Litige SA")
         action = self._planned(partner, days_overdue=10)
         partner.dunning_block_reason = "dispute"
+        self.assertRecordValues(action, [{"state": "cancelled", "cancel_reason": "paused"}])
         self.sender._send_due()
-        self.assertEqual(action.state, "error")
-        self.assertIn("blocked", action.error_message)
+        self.assertFalse(action.message_id)
+        self.assertFalse(self._live_actions(partner))
 
     def test_outside_sending_window_nothing_is_sent(self):
         partner = self._customer("Fenetre SA")

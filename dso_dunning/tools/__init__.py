@@ -5,3 +5,4 @@ from . import alert_sql
 from . import credit_insurance
 from . import agenda
 from . import schema
+from . import pause

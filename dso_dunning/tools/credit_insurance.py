@@ -12,5 +12,8 @@ def effective_guarantee(permanent, temporary, start, end, today):
 
 
 def exposure(total_due, guarantee):
-    """Outstanding above the guarantee (0 when covered)."""
-    return max((total_due or 0.0) - (guarantee or 0.0), 0.0)
+    """Outstanding above the guarantee: 0 when covered, and 0 for an uninsured
+    customer (no guarantee to be above; see the "Uninsured" filter)."""
+    if not guarantee:
+        return 0.0
+    return max((total_due or 0.0) - guarantee, 0.0)

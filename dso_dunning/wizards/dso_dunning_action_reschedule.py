@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import format_date
 
 from ..tools.action_states import PENDING_STATES
 
@@ -52,8 +53,8 @@ class DsoDunningActionReschedule(models.TransientModel):
             action.message_post(
                 body=self.env._(
                     "Rescheduled from %(old)s to %(new)s. %(reason)s",
-                    old=old,
-                    new=self.date,
+                    old=format_date(self.env, old),
+                    new=format_date(self.env, self.date),
                     reason=self.reason or "",
                 )
             )

@@ -2,7 +2,9 @@ import { Component, onWillStart, onWillUpdateProps, useState } from "@odoo/owl";
 import { _t } from "@web/core/l10n/translation";
 import { download } from "@web/core/network/download";
 import { registry } from "@web/core/registry";
+import { user } from "@web/core/user";
 import { useService } from "@web/core/utils/hooks";
+import { sprintf } from "@web/core/utils/strings";
 
 /**
  * Tabs of the dunning agenda. Other features add theirs to this registry
@@ -51,6 +53,7 @@ export class AgendaBar extends Component {
         tab: { type: String, optional: true },
         domain: { type: Array, optional: true },
         root: { optional: true },
+        changes: { type: Number, optional: true },
     };
 
     setup() {
@@ -62,6 +65,7 @@ export class AgendaBar extends Component {
         onWillUpdateProps((nextProps) => {
             if (
                 nextProps.root !== this.props.root ||
+                nextProps.changes !== this.props.changes ||
                 JSON.stringify(nextProps.domain) !== JSON.stringify(this.props.domain)
             ) {
                 this.loadCounters(nextProps);
@@ -78,6 +82,27 @@ export class AgendaBar extends Component {
 
     get showCounters() {
         return COUNTER_TABS.includes(this.props.tab);
+    }
+
+    /** "1 scheduled" / "2 scheduled", with the plural rule of the user's language. */
+    counterLabel(count, one, other) {
+        if (count === null) {
+            return "…";
+        }
+        const plural = new Intl.PluralRules(user.lang || "en-US").select(count) !== "one";
+        return sprintf(plural ? other : one, count);
+    }
+
+    get scheduledLabel() {
+        return this.counterLabel(
+            this.state.scheduled,
+            _t("%s scheduled action"),
+            _t("%s scheduled actions")
+        );
+    }
+
+    get toDoLabel() {
+        return this.state.toDo === null ? "…" : sprintf(_t("%s to do"), this.state.toDo);
     }
 
     get canExport() {

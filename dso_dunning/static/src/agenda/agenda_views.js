@@ -1,3 +1,4 @@
+import { useState } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { kanbanView } from "@web/views/kanban/kanban_view";
 import { KanbanController } from "@web/views/kanban/kanban_controller";
@@ -6,12 +7,45 @@ import { ListController } from "@web/views/list/list_controller";
 import { AgendaBar } from "./agenda_bar";
 import { AgendaSearchModel } from "./agenda_search_model";
 
-export class AgendaListController extends ListController {
+/**
+ * The agenda's counters count again after a row is saved (a date edited in
+ * the list) or a button ran on rows (done, confirmed, cancelled...).
+ */
+const countersFollowChanges = (Controller) =>
+    class extends Controller {
+        setup() {
+            super.setup();
+            this.agendaChanges = useState({ count: 0 });
+        }
+
+        get modelParams() {
+            const params = super.modelParams;
+            const onSavedMulti = params.hooks.onSavedMulti;
+            // rows saved together (a date edited on the selected rows)
+            params.hooks.onSavedMulti = (records) => {
+                onSavedMulti?.(records);
+                this.agendaChanges.count++;
+            };
+            return params;
+        }
+
+        async onRecordSaved(record) {
+            await super.onRecordSaved(record);
+            this.agendaChanges.count++;
+        }
+
+        async afterExecuteActionButton(clickParams) {
+            await super.afterExecuteActionButton(clickParams);
+            this.agendaChanges.count++;
+        }
+    };
+
+export class AgendaListController extends countersFollowChanges(ListController) {
     static template = "dso_dunning.AgendaListView";
     static components = { ...ListController.components, AgendaBar };
 }
 
-export class AgendaKanbanController extends KanbanController {
+export class AgendaKanbanController extends countersFollowChanges(KanbanController) {
     static template = "dso_dunning.AgendaKanbanView";
     static components = { ...KanbanController.components, AgendaBar };
 }

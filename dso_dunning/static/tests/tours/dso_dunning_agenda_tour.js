@@ -37,16 +37,16 @@ registry.category("web_tour.tours").add("dso_dunning_agenda", {
             trigger: ".o_dunning_counter_todo:contains(1 to do)",
         },
         {
-            content: "Select the future call to reschedule it inline",
-            trigger: selector("Tour Future Call"),
+            content: "Select the late call to reschedule it inline",
+            trigger: selector("Tour Late Call"),
             run: "click",
         },
         {
-            trigger: `${row("Tour Future Call")} .o_data_cell[name=date]`,
+            trigger: `${row("Tour Late Call")} .o_data_cell[name=date]`,
             run: "click",
         },
         {
-            trigger: `${row("Tour Future Call")} .o_field_widget[name=date] input`,
+            trigger: `${row("Tour Late Call")} .o_field_widget[name=date] input`,
             run: `edit 12/31/${nextYear()}`,
         },
         {
@@ -55,7 +55,14 @@ registry.category("web_tour.tours").add("dso_dunning_agenda", {
         },
         {
             content: "The call is rescheduled",
-            trigger: `${row("Tour Future Call")}:contains(Dec 31):not(.o_selected_row)`,
+            trigger: `${row("Tour Late Call")}:contains(Dec 31):not(.o_selected_row)`,
+        },
+        {
+            content: "The counters follow the edit: nothing left to do now",
+            trigger: ".o_dunning_counter_todo:contains(0 to do)",
+        },
+        {
+            trigger: ".o_dunning_counter_scheduled:contains(2 scheduled)",
         },
         {
             content: "Go to the automatic actions tab",

@@ -230,11 +230,13 @@ def trigger(db, xmlid):
 
 
 def counts(db):
+    """The actions due today (the prepared ones) by state; later steps that the
+    figures refresh plans once a reminder is sent are dated later, not counted."""
     row = psql(
         db,
         "SELECT count(*) FILTER (WHERE state = 'sent'), count(*) FILTER (WHERE state = 'planned'),"
         " count(*) FILTER (WHERE state = 'error'), count(*) FROM dso_dunning_action"
-        " WHERE state != 'cancelled'",
+        " WHERE state != 'cancelled' AND date <= CURRENT_DATE",
     )
     sent, planned, error, total = (int(x) for x in row.split("|"))
     return {"sent": sent, "planned": planned, "error": error, "total": total}

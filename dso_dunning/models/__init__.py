@@ -19,6 +19,7 @@ from . import mail_mail
 from . import mail_template
 from . import ir_qweb
 from . import mail_notification
+from . import mail_tracking_value
 from . import account_move
 from . import account_move_line
 from . import dso_dunning_figure

@@ -86,6 +86,7 @@ class DsoDunningAction(models.Model):
             ("superseded", "Replaced by a later step"),
             ("user", "Cancelled by a user"),
             ("paused", "Dunning paused"),
+            ("undelivered", "Earlier step not delivered"),
         ],
         readonly=True,
     )
@@ -321,8 +322,31 @@ class DsoDunningAction(models.Model):
         return self.state == "confirmed" or (self.state == "planned" and self.mode == "automatic")
 
     def _set_error(self, message, retryable=False):
+        self._make_way_back()
         self._transition("error", {"error_message": message, "error_retryable": retryable})
         self.message_post(body=message)
+
+    def _make_way_back(self):
+        """A sent action whose delivery failed is pending again, to be retried: the
+        step planned after it (at most one per scenario) waits, cancelled, until
+        the customer has received this one; planning brings it back then."""
+        sent = self.filtered(lambda a: a.state == "sent")
+        if not sent:
+            return
+        keys = {(a.company_id.id, a.partner_id.id, a.scenario_id.id) for a in sent}
+        later = self.sudo().search(
+            [
+                ("partner_id", "in", sent.partner_id.ids),
+                ("scenario_id", "in", sent.scenario_id.ids),
+                ("state", "in", PENDING_STATES),
+            ]
+        )
+        later = later.filtered(
+            lambda a: (a.company_id.id, a.partner_id.id, a.scenario_id.id) in keys
+        )
+        later._cancel("undelivered")
+        # written before the failed one turns pending (one pending action per scenario)
+        later.flush_recordset(["state", "cancel_reason"])
 
     def _filter_or_raise(self, predicate, message):
         """The actions of ``self`` a button applies to; a clear error when none does."""

@@ -59,6 +59,7 @@ class TestCollectorLanguage(DunningUsersMixin, DunningSendingCase):
         super().setUpClass()
         cls._create_dunning_users()
         cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["dso_dunning"], ["fr_FR"])
         cls.user_collector.lang = "fr_FR"
         cls.step_call.update_field_translations("name", {"fr_FR": "Appel du client"})
         cls.step_call.update_field_translations(
@@ -86,3 +87,24 @@ class TestCollectorLanguage(DunningUsersMixin, DunningSendingCase):
         self.sender.with_context(lang="en_US")._send_due()
         self.assertEqual(action.state, "error")
         self.assertIn("Aucune adresse email sur le contact de recouvrement", action.error_message)
+
+    def test_history_of_states_reads_in_the_collector_language(self):
+        action = self._planned(self._for_collector("Historique FR"), days_overdue=10)
+        tracked = action.with_context(tracking_disable=False, mail_notrack=False)
+        self.sender.with_context(lang="en_US")._execute(tracked)
+        self.env.cr.precommit.run()
+        self.assertEqual(action.state, "sent")
+        trackings = action.message_ids.tracking_value_ids.filtered(
+            lambda t: t.field_id.name == "state"
+        )
+        self.assertEqual(trackings.new_value_char, "Sent", "stored as the cron wrote it")
+        french = trackings.with_user(self.user_collector).with_context(lang="fr_FR")
+        [shown] = french._tracking_value_format()
+        labels = dict(
+            self.env["dso.dunning.action"]
+            .with_context(lang="fr_FR")
+            ._fields["state"]
+            ._description_selection(french.env)
+        )
+        self.assertEqual(shown["newValue"], labels["sent"])
+        self.assertEqual(shown["newValue"], "Envoyé")

@@ -465,6 +465,23 @@ class TestStatement(DunningSendingCase):
         self.assertIn("bounced", action.error_message)
         self.assertFalse(action.error_retryable)
 
+    def test_bounce_after_the_next_step_was_planned(self):
+        """The failed reminder is pending again; the next step, planned since, waits."""
+        partner = self._customer("Rebond Tardif")
+        action = self._planned(partner, days_overdue=10)
+        self.sender._send_due()
+        with freeze_time("2026-12-01 10:00:00"):
+            self._plan(partners=partner, force=True)
+        following = self._live_actions(partner) - action
+        self.assertEqual(following.step_id, self.step_both)
+        notification = self.env["mail.notification"].search(
+            [("mail_message_id", "=", action.message_id.id), ("res_partner_id", "=", partner.id)]
+        )
+        notification.sudo().write({"notification_status": "bounce", "failure_type": "mail_bounce"})
+        self.env.flush_all()
+        self.assertEqual(action.state, "error")
+        self.assertRecordValues(following, [{"state": "cancelled", "cancel_reason": "undelivered"}])
+
 
 @tagged("post_install", "-at_install")
 @freeze_time(NOW)

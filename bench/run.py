@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import time
+from unittest import mock
 
 sys.path.insert(0, os.path.dirname(__file__))
 
@@ -34,6 +35,7 @@ from odoo.tools.safe_eval import safe_eval
 
 OCA_WHEEL = "odoo-addon-account-credit-control==19.0.*"
 SEND_ACTIONS = 200  # automatic email actions sent per run
+RECONCILE_PAYMENTS = 200  # payments registered and reconciled per run
 XLSX_ROWS = 100_000
 AGENDA_ACTIONS = {"L": 1_000_000}  # the action table filled up to this many rows
 HISTORY_DAYS_AGO = 400  # committed history ends before the dataset's oldest item
@@ -332,9 +334,39 @@ def _automatic_email_actions(env, count):
     step = env.ref("dso_dunning.dso_dunning_step_first")
     Action = env["dso.dunning.action"]
     pending = Action.search([("state", "in", ("planned", "to_confirm", "confirmed"))], order="id")
-    pending[:count].write({"step_id": step.id, "state": "planned", "date": datetime.date.today()})
+    chosen = pending[:count]
+    chosen.write({"step_id": step.id, "date": datetime.date.today()})
+    # what the engine allows: an action to confirm is confirmed, then sent
+    chosen.filtered(lambda a: a.state == "to_confirm").write({"state": "confirmed"})
     pending[count:].write({"state": "cancelled", "cancel_reason": "superseded"})
-    return pending[:count]
+    return chosen
+
+
+def _open_invoices(env, count):
+    return env["account.move"].search(
+        [
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "=", "not_paid"),
+        ],
+        order="id",
+        limit=count,
+    )
+
+
+def reconcile(env, invoices):
+    """Register and reconcile one payment per invoice, as an accountant does in a batch."""
+    env["account.payment.register"].with_context(
+        active_model="account.move", active_ids=invoices.ids
+    ).create({"group_payment": False})._create_payments()
+    return invoices.filtered(lambda move: move.payment_state in ("paid", "in_payment"))
+
+
+def reconcile_without_hooks(env, invoices):
+    """The same, with dso_dunning's ledger hooks doing nothing (what the addon adds)."""
+    refresh = type(env["dso.dunning.figure.refresh"])
+    with mock.patch.object(refresh, "_touch_ledger", lambda self, pairs: None):
+        return reconcile(env, invoices)
 
 
 def send_dso(env, actions):
@@ -701,6 +733,22 @@ def main():
             unit=count,
             rate=True,
         )
+    bench.measure(
+        f"Reconciliation: {RECONCILE_PAYMENTS} payments, dso_dunning's ledger hooks off",
+        None,
+        reconcile_without_hooks,
+        setup=lambda env: _open_invoices(env, RECONCILE_PAYMENTS),
+        unit=count,
+        rate=True,
+    )
+    bench.measure(
+        f"Reconciliation: {RECONCILE_PAYMENTS} payments, with dso_dunning's ledger hooks",
+        f"Reconciliation: {RECONCILE_PAYMENTS} payments, dso_dunning's ledger hooks off",
+        reconcile,
+        setup=lambda env: _open_invoices(env, RECONCILE_PAYMENTS),
+        unit=count,
+        rate=True,
+    )
     if "dso.dunning.alert" in registry:
         bench.measure(
             "Alerts: counts of 20 alerts over all customers",

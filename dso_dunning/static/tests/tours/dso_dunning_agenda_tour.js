@@ -37,6 +37,26 @@ registry.category("web_tour.tours").add("dso_dunning_agenda", {
             trigger: ".o_dunning_counter_todo:contains(1 to do)",
         },
         {
+            content: "Switch to the calendar",
+            trigger: ".o_switch_view.o_calendar",
+            run: "click",
+        },
+        {
+            content: "The calendar keeps the tab bar and the counters of the filters",
+            trigger: ".o_calendar_view .o_dunning_agenda_bar .o_dunning_tab_manual.active",
+        },
+        {
+            trigger: ".o_calendar_view .o_dunning_counter_scheduled:contains(2 scheduled)",
+        },
+        {
+            trigger: ".o_calendar_view .o_dunning_counter_todo:contains(1 to do)",
+        },
+        {
+            content: "Back to the list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
+        },
+        {
             content: "Select the late call to reschedule it inline",
             trigger: selector("Tour Late Call"),
             run: "click",

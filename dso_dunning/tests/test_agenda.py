@@ -107,6 +107,32 @@ class TestAgenda(DunningUsersMixin, DunningSendingCase):
             action = self.agenda.with_user(self.user_manager)._action_open_tab(tab)
             self.assertNotIn("search_default_my_actions", action["context"])
 
+    def test_every_tab_menu_lands_a_collector_on_their_own(self):
+        """Each agenda menu opens its tab through the server: a collector lands
+        on their actions, on the replies of their customers and on the charts
+        of their actions; a credit manager and an auditor on everyone's."""
+        tabs = {
+            "dso_dunning_menu_agenda_manual": ("manual", "my_actions"),
+            "dso_dunning_menu_agenda_automatic": ("automatic", "my_actions"),
+            "dso_dunning_menu_agenda_history": ("history", "my_actions"),
+            "dso_dunning_menu_agenda_replies": ("replies", "my_replies"),
+            "dso_dunning_menu_agenda_charts": ("charts", "my_actions"),
+        }
+        for menu_xmlid, (tab, my_filter) in tabs.items():
+            server_action = self.env.ref(f"dso_dunning.{menu_xmlid}").action
+            for user, mine in (
+                (self.user_collector, True),
+                (self.user_manager, False),
+                (self.user_auditor, False),
+            ):
+                with self.subTest(tab=tab, user=user.login):
+                    action = server_action.with_user(user).run()
+                    context = action["context"]
+                    self.assertEqual(context["dso_agenda_tab"], tab)
+                    self.assertEqual(context.get(f"search_default_{my_filter}") == 1, mine)
+        replies = self.agenda.with_user(self.user_collector)._action_open_tab("replies")
+        self.assertEqual(replies["context"].get("search_default_to_read"), 1)
+
     def test_first_three_tabs_share_one_search_view(self):
         """Shared search view = the filters of one tab are valid in the others."""
         actions = [

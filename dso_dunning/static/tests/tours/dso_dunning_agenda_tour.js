@@ -6,6 +6,49 @@ const selector = (name) => `${row(name)} td.o_list_record_selector input[type=ch
 // Rescheduled to Dec 31 of next year: in the future whatever day the test runs.
 const nextYear = () => new Date().getFullYear() + 1;
 
+/** The colour the agenda gives each progress value, from the theme. */
+const themeColour = (name) =>
+    getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim();
+const PROGRESS_THEME = { "To do": "danger", Done: "success", Future: "info" };
+
+/**
+ * Fails unless each series (each slice of a pie) of the chart on screen has
+ * the colour of its progress. Waits for the chart of ``mode`` to be drawn.
+ */
+async function progressColoursAre(mode) {
+    let chart;
+    for (let tries = 0; tries < 50 && chart?.config.type !== mode; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const canvas = document.querySelector(".o_graph_canvas_container canvas");
+        chart = canvas && window.Chart.getChart(canvas);
+    }
+    if (chart?.config.type !== mode) {
+        throw new Error(`No ${mode} chart drawn`);
+    }
+    const seen = [];
+    const check = (label, colour) => {
+        const progress = Object.keys(PROGRESS_THEME).find((name) => label.endsWith(name));
+        const expected = progress && themeColour(PROGRESS_THEME[progress]);
+        if (progress && colour !== expected) {
+            throw new Error(`${mode} chart: "${label}" is ${colour}, not ${expected}`);
+        }
+        seen.push(progress);
+    };
+    if (mode === "pie") {
+        const [dataset] = chart.data.datasets;
+        chart.data.labels.forEach((label, index) => check(label, dataset.backgroundColor[index]));
+    } else {
+        for (const dataset of chart.data.datasets) {
+            check(dataset.label, mode === "line" ? dataset.borderColor : dataset.backgroundColor);
+        }
+    }
+    for (const progress of Object.keys(PROGRESS_THEME)) {
+        if (!seen.includes(progress)) {
+            throw new Error(`${mode} chart: no "${progress}" series in ${seen}`);
+        }
+    }
+}
+
 registry.category("web_tour.tours").add("dso_dunning_agenda", {
     url: "/odoo",
     steps: () => [
@@ -189,6 +232,40 @@ registry.category("web_tour.tours").add("dso_dunning_agenda", {
         {
             content: "No error dialog after the export",
             trigger: ".o_list_view:not(:has(.o_error_dialog))",
+        },
+        {
+            content: "Go to the charts",
+            trigger: ".o_dunning_tab_charts",
+            run: "click",
+        },
+        {
+            content: "The collector lands on the charts of their own actions",
+            trigger: ".o_graph_view .o_searchview .o_facet_value:contains(My Actions)",
+        },
+        {
+            content: "To do in red, done in green, future in blue",
+            trigger: ".o_graph_view .o_graph_canvas_container canvas",
+            run: () => progressColoursAre("bar"),
+        },
+        {
+            content: "Switch to a pie chart",
+            trigger: ".o_graph_button[data-mode=pie]",
+            run: "click",
+        },
+        {
+            content: "The slices keep the colours of the bars",
+            trigger: ".o_graph_button.active[data-mode=pie]",
+            run: () => progressColoursAre("pie"),
+        },
+        {
+            content: "Switch to a line chart",
+            trigger: ".o_graph_button[data-mode=line]",
+            run: "click",
+        },
+        {
+            content: "The lines keep them too",
+            trigger: ".o_graph_button.active[data-mode=line]",
+            run: () => progressColoursAre("line"),
         },
         {
             content: "Go to the customers",

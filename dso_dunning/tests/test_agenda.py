@@ -4,7 +4,7 @@ import datetime
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..tools import agenda
@@ -296,3 +296,42 @@ class TestAgendaReplies(DunningUsersMixin, DunningSendingCase):
         comment.action_delete()
         self.assertFalse(comment.exists())
         self.assertTrue(Reply.browse(reply.id).exists())
+
+    def test_reply_opens_its_customer_action_and_thread_read_only_for_auditors(self):
+        """The form of a reply leads to the customer, the action and the record
+        the message is on; an auditor follows these links but validates nothing."""
+        partner = self._customer("Thread SA")
+        action = self._planned(partner, days_overdue=10)
+        self.sender._send_due()
+        partner.message_post(
+            body="We dispute invoice 12: the goods never arrived.",
+            message_type="email",
+            parent_id=action.message_id.id,
+            author_id=partner.id,
+        )
+        action.with_user(self.user_collector).message_post(
+            body="Called, the customer disputes invoice 12",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        Reply = self.env["dso.dunning.reply"].with_user(self.user_auditor)
+        replies = Reply.search([("partner_id", "=", partner.id)])
+        reply = replies.filtered(lambda r: r.kind == "reply")
+        comment = replies - reply
+
+        def opened(window_action):
+            self.assertEqual(window_action["type"], "ir.actions.act_window")
+            return self.env[window_action["res_model"]].browse(window_action["res_id"])
+
+        self.assertIn("the goods never arrived", reply.body)
+        self.assertEqual(reply.author_id, partner)
+        self.assertEqual(comment.author_id, self.user_collector.partner_id)
+        for record, thread in ((reply, partner), (comment, action)):
+            with self.subTest(kind=record.kind):
+                self.assertEqual(opened(record.action_open_partner()), partner)
+                self.assertEqual(opened(record.action_open_dunning_action()), action)
+                self.assertEqual(opened(record.action_open_thread()), thread)
+                self.assertIn(partner.name, record.display_name)
+        with self.assertRaises(AccessError):
+            reply.action_validate()
+        self.assertEqual(reply.state, "new")

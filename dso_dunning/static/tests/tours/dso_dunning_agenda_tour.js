@@ -268,6 +268,51 @@ registry.category("web_tour.tours").add("dso_dunning_agenda", {
             run: () => progressColoursAre("line"),
         },
         {
+            content: "Go to the replies and comments",
+            trigger: ".o_dunning_tab_replies",
+            run: "click",
+        },
+        {
+            content: "The collector lands on the replies of their own customers",
+            trigger: ".o_list_view .o_searchview .o_facet_value:contains(My Customers)",
+        },
+        {
+            content: "Another collector's note is not listed",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains(Other Collector Call))) .o_data_row:contains(Tour Late Call)",
+        },
+        {
+            content: "Open the collector's note",
+            trigger: `${row("Tour Late Call")} .o_data_cell[name=partner_id]`,
+            run: "click",
+        },
+        {
+            content: "The whole message is shown, with its author",
+            trigger: ".o_form_view .o_field_widget[name=body]:contains(End of the note.)",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=author_id]:contains(Colette Collector)",
+        },
+        {
+            content: "Validate it from its form",
+            trigger: ".o_form_view .o_form_statusbar button[name=action_validate]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_validate]))",
+        },
+        {
+            content: "Open the record the note is on",
+            trigger: ".o_form_view button[name=action_open_thread]",
+            run: "click",
+        },
+        {
+            content: "It is the call, with the note in its chatter",
+            trigger: ".o_form_view .o_field_widget[name=step_id]:contains(Call)",
+        },
+        {
+            trigger: ".o-mail-Chatter .o-mail-Message:contains(End of the note.)",
+        },
+        {
             content: "Go to the customers",
             trigger: ".o_main_navbar [data-menu-xmlid='dso_dunning.dso_dunning_menu_customers']",
             run: "click",

@@ -3,14 +3,20 @@ import io
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL, split_every
+from odoo.tools.safe_eval import safe_eval
 
 from ..tools import agenda_export
 from ..tools.action_states import HISTORY_STATES, PENDING_STATES
 
+# The tabs opened through the server: {tab: (window action, the filter of the
+# collector's own records, applied when a collector who is not a credit
+# manager arrives)}.
 AGENDA_TABS = {
-    "manual": "dso_dunning.dso_dunning_agenda_manual_action",
-    "automatic": "dso_dunning.dso_dunning_agenda_automatic_action",
-    "history": "dso_dunning.dso_dunning_agenda_history_action",
+    "manual": ("dso_dunning.dso_dunning_agenda_manual_action", "my_actions"),
+    "automatic": ("dso_dunning.dso_dunning_agenda_automatic_action", "my_actions"),
+    "history": ("dso_dunning.dso_dunning_agenda_history_action", "my_actions"),
+    "replies": ("dso_dunning.dso_dunning_reply_action", "my_replies"),
+    "charts": ("dso_dunning.dso_dunning_action_report_action", "my_actions"),
 }
 CHUNK = 2000
 NAME_CACHE = 50_000  # names of related records kept between chunks
@@ -49,14 +55,22 @@ class DsoDunningAgenda(models.AbstractModel):
 
     @api.model
     def _action_open_tab(self, tab):
-        """Window action of an agenda tab; collectors land on their own actions."""
-        action = self.env["ir.actions.act_window"]._for_xml_id(AGENDA_TABS[tab])
-        context = {"dso_agenda_tab": tab}
+        """Window action of an agenda tab; collectors land on their own records.
+
+        The context of the window action is kept (the Replies tab opens on
+        what is still to read), the collector's filter is added to it.
+        """
+        xmlid, my_filter = AGENDA_TABS[tab]
+        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
+        context = {
+            **safe_eval(action.get("context") or "{}", {"uid": self.env.uid}),
+            "dso_agenda_tab": tab,
+        }
         user = self.env.user
         if user.has_group("dso_dunning.group_dso_dunning_collector") and not user.has_group(
             "dso_dunning.group_dso_dunning_manager"
         ):
-            context["search_default_my_actions"] = 1
+            context[f"search_default_{my_filter}"] = 1
         action["context"] = context
         return action
 

@@ -8,7 +8,7 @@ from odoo.fields import Domain
 from odoo.tools.query import Query
 from odoo.tools.safe_eval import datetime, safe_eval, time
 
-from ..tools import alert_domain, alert_sql
+from ..tools import alert_domain, alert_sql, colors
 from .dso_dunning_alert_criteria import CRITERIA_FIELDS
 
 _logger = logging.getLogger(__name__)
@@ -41,7 +41,11 @@ class DsoDunningAlert(models.Model):
         default="collection",
         required=True,
     )
-    color = fields.Integer(string="Colour", default=1, help="Colour of the square (criticality).")
+    color = fields.Integer(
+        string="Colour",
+        default=lambda self: self._default_color(),
+        help="Colour of the square (criticality).",
+    )
     visibility = fields.Selection(
         [("private", "Only me"), ("shared", "Everyone in the company")],
         default="private",
@@ -65,6 +69,12 @@ class DsoDunningAlert(models.Model):
         help="The domain on customers this alert selects; dates are relative to today.",
     )
     partner_count = fields.Integer(string="Customers", compute="_compute_partner_count")
+
+    def _default_color(self):
+        """A colour no alert the user sees has yet, so that a new square is not
+        taken for an existing alert's (else the least used one)."""
+        counts = dict(self._read_group([], ["color"], ["__count"]))
+        return colors.least_used_color(counts)
 
     @api.depends(*CRITERIA_FIELDS, "custom_domain", "company_id")
     def _compute_domain(self):

@@ -54,6 +54,16 @@ class DsoDunningReply(models.Model):
         string="Promised Payment Date", help="Automatic steps wait until this date."
     )
 
+    @api.depends("kind", "partner_id")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for reply in self:
+            reply.display_name = self.env._(
+                "%(kind)s — %(partner)s",
+                kind=kinds.get(reply.kind, ""),
+                partner=reply.partner_id.display_name,
+            )
+
     @api.model
     def _capture(self, messages):
         """Track the replies and comments among ``messages`` (any model)."""
@@ -96,6 +106,22 @@ class DsoDunningReply(models.Model):
                 }
             )
         return self.create(vals_list)
+
+    def action_open_partner(self):
+        self.ensure_one()
+        return self.partner_id.get_formview_action()
+
+    def action_open_dunning_action(self):
+        self.ensure_one()
+        return self.action_id.get_formview_action()
+
+    def action_open_thread(self):
+        """The record the message is on (the action, or the customer's contact)."""
+        self.ensure_one()
+        # The reply is readable, hence its message: no need of the rights on
+        # mail.message to find where it was posted.
+        message = self.message_id.sudo()
+        return self.env[message.model].browse(message.res_id).get_formview_action()
 
     def action_validate(self):
         self.write({"state": "validated"})

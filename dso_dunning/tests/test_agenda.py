@@ -4,7 +4,7 @@ import datetime
 from freezegun import freeze_time
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from ..tools import agenda
@@ -106,6 +106,32 @@ class TestAgenda(DunningUsersMixin, DunningSendingCase):
             self.assertEqual(action["context"]["dso_agenda_tab"], tab)
             action = self.agenda.with_user(self.user_manager)._action_open_tab(tab)
             self.assertNotIn("search_default_my_actions", action["context"])
+
+    def test_every_tab_menu_lands_a_collector_on_their_own(self):
+        """Each agenda menu opens its tab through the server: a collector lands
+        on their actions, on the replies of their customers and on the charts
+        of their actions; a credit manager and an auditor on everyone's."""
+        tabs = {
+            "dso_dunning_menu_agenda_manual": ("manual", "my_actions"),
+            "dso_dunning_menu_agenda_automatic": ("automatic", "my_actions"),
+            "dso_dunning_menu_agenda_history": ("history", "my_actions"),
+            "dso_dunning_menu_agenda_replies": ("replies", "my_replies"),
+            "dso_dunning_menu_agenda_charts": ("charts", "my_actions"),
+        }
+        for menu_xmlid, (tab, my_filter) in tabs.items():
+            server_action = self.env.ref(f"dso_dunning.{menu_xmlid}").action
+            for user, mine in (
+                (self.user_collector, True),
+                (self.user_manager, False),
+                (self.user_auditor, False),
+            ):
+                with self.subTest(tab=tab, user=user.login):
+                    action = server_action.with_user(user).run()
+                    context = action["context"]
+                    self.assertEqual(context["dso_agenda_tab"], tab)
+                    self.assertEqual(context.get(f"search_default_{my_filter}") == 1, mine)
+        replies = self.agenda.with_user(self.user_collector)._action_open_tab("replies")
+        self.assertEqual(replies["context"].get("search_default_to_read"), 1)
 
     def test_first_three_tabs_share_one_search_view(self):
         """Shared search view = the filters of one tab are valid in the others."""
@@ -270,3 +296,42 @@ class TestAgendaReplies(DunningUsersMixin, DunningSendingCase):
         comment.action_delete()
         self.assertFalse(comment.exists())
         self.assertTrue(Reply.browse(reply.id).exists())
+
+    def test_reply_opens_its_customer_action_and_thread_read_only_for_auditors(self):
+        """The form of a reply leads to the customer, the action and the record
+        the message is on; an auditor follows these links but validates nothing."""
+        partner = self._customer("Thread SA")
+        action = self._planned(partner, days_overdue=10)
+        self.sender._send_due()
+        partner.message_post(
+            body="We dispute invoice 12: the goods never arrived.",
+            message_type="email",
+            parent_id=action.message_id.id,
+            author_id=partner.id,
+        )
+        action.with_user(self.user_collector).message_post(
+            body="Called, the customer disputes invoice 12",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        Reply = self.env["dso.dunning.reply"].with_user(self.user_auditor)
+        replies = Reply.search([("partner_id", "=", partner.id)])
+        reply = replies.filtered(lambda r: r.kind == "reply")
+        comment = replies - reply
+
+        def opened(window_action):
+            self.assertEqual(window_action["type"], "ir.actions.act_window")
+            return self.env[window_action["res_model"]].browse(window_action["res_id"])
+
+        self.assertIn("the goods never arrived", reply.body)
+        self.assertEqual(reply.author_id, partner)
+        self.assertEqual(comment.author_id, self.user_collector.partner_id)
+        for record, thread in ((reply, partner), (comment, action)):
+            with self.subTest(kind=record.kind):
+                self.assertEqual(opened(record.action_open_partner()), partner)
+                self.assertEqual(opened(record.action_open_dunning_action()), action)
+                self.assertEqual(opened(record.action_open_thread()), thread)
+                self.assertIn(partner.name, record.display_name)
+        with self.assertRaises(AccessError):
+            reply.action_validate()
+        self.assertEqual(reply.state, "new")

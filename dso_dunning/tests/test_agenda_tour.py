@@ -5,6 +5,9 @@ from odoo.tests import HttpCase, tagged
 
 from .common import DunningTourMixin, DunningUsersMixin
 
+# Longer than a list cell shows; its last words are read on the reply's form.
+LONG_NOTE = "They will pay once their own customer has paid them. " * 8 + "End of the note."
+
 
 @tagged("post_install", "-at_install")
 class TestAgendaTour(DunningTourMixin, DunningUsersMixin, HttpCase):
@@ -102,6 +105,16 @@ class TestAgendaTour(DunningTourMixin, DunningUsersMixin, HttpCase):
                 }
             )
 
+        # Notes on two calls: the collector's own, and another collector's.
+        cls.actions["Tour Late Call"].with_user(collector).message_post(
+            body=f"Called the customer. {LONG_NOTE}",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        cls.actions["Other Collector Call"].with_user(other).message_post(
+            body="Not for Colette", message_type="comment", subtype_xmlid="mail.mt_note"
+        )
+
     def test_collector_works_the_agenda(self):
         self.start_tour("/odoo", "dso_dunning_agenda", login="dso_collector")
         next_year = fields.Date.context_today(self.env.user).year + 1
@@ -110,3 +123,7 @@ class TestAgendaTour(DunningTourMixin, DunningUsersMixin, HttpCase):
             {self.actions[name].state for name in ("Tour Confirm A", "Tour Confirm B")},
             {"confirmed"},
         )
+        note = self.env["dso.dunning.reply"].search(
+            [("action_id", "=", self.actions["Tour Late Call"].id)]
+        )
+        self.assertEqual(note.state, "validated", "validated from its form")

@@ -352,6 +352,33 @@ class TestAlerts(AlertCase):
         self.assertIn(private, partner.with_user(self.user_collector).dunning_alert_ids)
         self.assertNotIn(private, partner.with_user(self.user_manager).dunning_alert_ids)
 
+    def test_new_alert_takes_a_colour_its_user_does_not_see_yet(self):
+        """A new alert's square does not look like an existing one: the first
+        colour unused among the alerts the user sees, else the least used."""
+        self._alert(name="Shared red", overdue_min=1, color=1)
+        self.Alert.with_user(self.user_collector).create(
+            {"name": "Mine orange", "overdue_min": 1, "color": 2}
+        )
+        self.Alert.with_user(self.user_manager).create(
+            {"name": "Manager's private yellow", "overdue_min": 1, "color": 3}
+        )
+        archived = self._alert(name="Archived cyan", overdue_min=1, color=4)
+        archived.active = False
+
+        def new_colour(user):
+            return self.Alert.with_user(user).create({"name": "New", "overdue_min": 1}).color
+
+        # the manager's private alert is not the collector's business
+        self.assertEqual(new_colour(self.user_collector), 3)
+        # now used by the collector's previous alert: next free one
+        self.assertEqual(new_colour(self.user_collector), 4)
+        self.assertEqual(new_colour(self.user_manager), 2)
+        for color in range(1, 12):
+            self._alert(name=f"Palette {color}", overdue_min=1, color=color)
+        self._alert(name="Second red", overdue_min=1, color=1)
+        # every colour used by the collector's alerts: 5 to 11 once, the others twice or more
+        self.assertEqual(new_colour(self.user_collector), 5)
+
     def test_alerts_of_other_companies_are_invisible(self):
         other = self.setup_other_company()["company"]
         alert = self.Alert.sudo().create(

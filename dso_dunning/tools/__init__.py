@@ -6,3 +6,4 @@ from . import credit_insurance
 from . import agenda
 from . import schema
 from . import pause
+from . import colors

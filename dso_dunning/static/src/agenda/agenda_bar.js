@@ -32,13 +32,13 @@ agendaTabs
     .add("replies", {
         sequence: 40,
         label: _t("Replies & comments"),
-        action: "dso_dunning.dso_dunning_reply_action",
+        action: "dso_dunning.dso_dunning_reply_server_action",
     })
     .add("charts", {
         sequence: 50,
         label: _t("Charts"),
         icon: "fa-bar-chart",
-        action: "dso_dunning.dso_dunning_action_report_action",
+        action: "dso_dunning.dso_dunning_action_report_server_action",
     });
 
 const COUNTER_TABS = ["manual", "automatic"];

@@ -1,5 +1,7 @@
 import { useState } from "@odoo/owl";
 import { registry } from "@web/core/registry";
+import { calendarView } from "@web/views/calendar/calendar_view";
+import { CalendarController } from "@web/views/calendar/calendar_controller";
 import { kanbanView } from "@web/views/kanban/kanban_view";
 import { KanbanController } from "@web/views/kanban/kanban_controller";
 import { listView } from "@web/views/list/list_view";
@@ -50,6 +52,15 @@ export class AgendaKanbanController extends countersFollowChanges(KanbanControll
     static components = { ...KanbanController.components, AgendaBar };
 }
 
+/**
+ * The calendar of the manual actions tab. Its model loads new data after a
+ * date is moved or another period shown: the bar counts again then.
+ */
+export class AgendaCalendarController extends CalendarController {
+    static template = "dso_dunning.AgendaCalendarView";
+    static components = { ...CalendarController.components, AgendaBar };
+}
+
 registry.category("views").add("dso_agenda_list", {
     ...listView,
     Controller: AgendaListController,
@@ -59,5 +70,11 @@ registry.category("views").add("dso_agenda_list", {
 registry.category("views").add("dso_agenda_kanban", {
     ...kanbanView,
     Controller: AgendaKanbanController,
+    SearchModel: AgendaSearchModel,
+});
+
+registry.category("views").add("dso_agenda_calendar", {
+    ...calendarView,
+    Controller: AgendaCalendarController,
     SearchModel: AgendaSearchModel,
 });

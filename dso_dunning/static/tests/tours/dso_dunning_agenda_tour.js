@@ -6,6 +6,49 @@ const selector = (name) => `${row(name)} td.o_list_record_selector input[type=ch
 // Rescheduled to Dec 31 of next year: in the future whatever day the test runs.
 const nextYear = () => new Date().getFullYear() + 1;
 
+/** The colour the agenda gives each progress value, from the theme. */
+const themeColour = (name) =>
+    getComputedStyle(document.documentElement).getPropertyValue(`--${name}`).trim();
+const PROGRESS_THEME = { "To do": "danger", Done: "success", Future: "info" };
+
+/**
+ * Fails unless each series (each slice of a pie) of the chart on screen has
+ * the colour of its progress. Waits for the chart of ``mode`` to be drawn.
+ */
+async function progressColoursAre(mode) {
+    let chart;
+    for (let tries = 0; tries < 50 && chart?.config.type !== mode; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const canvas = document.querySelector(".o_graph_canvas_container canvas");
+        chart = canvas && window.Chart.getChart(canvas);
+    }
+    if (chart?.config.type !== mode) {
+        throw new Error(`No ${mode} chart drawn`);
+    }
+    const seen = [];
+    const check = (label, colour) => {
+        const progress = Object.keys(PROGRESS_THEME).find((name) => label.endsWith(name));
+        const expected = progress && themeColour(PROGRESS_THEME[progress]);
+        if (progress && colour !== expected) {
+            throw new Error(`${mode} chart: "${label}" is ${colour}, not ${expected}`);
+        }
+        seen.push(progress);
+    };
+    if (mode === "pie") {
+        const [dataset] = chart.data.datasets;
+        chart.data.labels.forEach((label, index) => check(label, dataset.backgroundColor[index]));
+    } else {
+        for (const dataset of chart.data.datasets) {
+            check(dataset.label, mode === "line" ? dataset.borderColor : dataset.backgroundColor);
+        }
+    }
+    for (const progress of Object.keys(PROGRESS_THEME)) {
+        if (!seen.includes(progress)) {
+            throw new Error(`${mode} chart: no "${progress}" series in ${seen}`);
+        }
+    }
+}
+
 registry.category("web_tour.tours").add("dso_dunning_agenda", {
     url: "/odoo",
     steps: () => [
@@ -35,6 +78,26 @@ registry.category("web_tour.tours").add("dso_dunning_agenda", {
         },
         {
             trigger: ".o_dunning_counter_todo:contains(1 to do)",
+        },
+        {
+            content: "Switch to the calendar",
+            trigger: ".o_switch_view.o_calendar",
+            run: "click",
+        },
+        {
+            content: "The calendar keeps the tab bar and the counters of the filters",
+            trigger: ".o_calendar_view .o_dunning_agenda_bar .o_dunning_tab_manual.active",
+        },
+        {
+            trigger: ".o_calendar_view .o_dunning_counter_scheduled:contains(2 scheduled)",
+        },
+        {
+            trigger: ".o_calendar_view .o_dunning_counter_todo:contains(1 to do)",
+        },
+        {
+            content: "Back to the list",
+            trigger: ".o_switch_view.o_list",
+            run: "click",
         },
         {
             content: "Select the late call to reschedule it inline",
@@ -169,6 +232,85 @@ registry.category("web_tour.tours").add("dso_dunning_agenda", {
         {
             content: "No error dialog after the export",
             trigger: ".o_list_view:not(:has(.o_error_dialog))",
+        },
+        {
+            content: "Go to the charts",
+            trigger: ".o_dunning_tab_charts",
+            run: "click",
+        },
+        {
+            content: "The collector lands on the charts of their own actions",
+            trigger: ".o_graph_view .o_searchview .o_facet_value:contains(My Actions)",
+        },
+        {
+            content: "To do in red, done in green, future in blue",
+            trigger: ".o_graph_view .o_graph_canvas_container canvas",
+            run: () => progressColoursAre("bar"),
+        },
+        {
+            content: "Switch to a pie chart",
+            trigger: ".o_graph_button[data-mode=pie]",
+            run: "click",
+        },
+        {
+            content: "The slices keep the colours of the bars",
+            trigger: ".o_graph_button.active[data-mode=pie]",
+            run: () => progressColoursAre("pie"),
+        },
+        {
+            content: "Switch to a line chart",
+            trigger: ".o_graph_button[data-mode=line]",
+            run: "click",
+        },
+        {
+            content: "The lines keep them too",
+            trigger: ".o_graph_button.active[data-mode=line]",
+            run: () => progressColoursAre("line"),
+        },
+        {
+            content: "Go to the replies and comments",
+            trigger: ".o_dunning_tab_replies",
+            run: "click",
+        },
+        {
+            content: "The collector lands on the replies of their own customers",
+            trigger: ".o_list_view .o_searchview .o_facet_value:contains(My Customers)",
+        },
+        {
+            content: "Another collector's note is not listed",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains(Other Collector Call))) .o_data_row:contains(Tour Late Call)",
+        },
+        {
+            content: "Open the collector's note",
+            trigger: `${row("Tour Late Call")} .o_data_cell[name=partner_id]`,
+            run: "click",
+        },
+        {
+            content: "The whole message is shown, with its author",
+            trigger: ".o_form_view .o_field_widget[name=body]:contains(End of the note.)",
+        },
+        {
+            trigger: ".o_form_view .o_field_widget[name=author_id]:contains(Colette Collector)",
+        },
+        {
+            content: "Validate it from its form",
+            trigger: ".o_form_view .o_form_statusbar button[name=action_validate]",
+            run: "click",
+        },
+        {
+            trigger: ".o_form_view .o_form_statusbar:not(:has(button[name=action_validate]))",
+        },
+        {
+            content: "Open the record the note is on",
+            trigger: ".o_form_view button[name=action_open_thread]",
+            run: "click",
+        },
+        {
+            content: "It is the call, with the note in its chatter",
+            trigger: ".o_form_view .o_field_widget[name=step_id]:contains(Call)",
+        },
+        {
+            trigger: ".o-mail-Chatter .o-mail-Message:contains(End of the note.)",
         },
         {
             content: "Go to the customers",

@@ -32,7 +32,8 @@ class DsoDunningAlert(models.Model):
     _inherit = ["dso.dunning.alert.criteria"]
     _order = "sequence, id"
 
-    name = fields.Char(required=True)
+    # translatable: a shared alert reads in each user's language once translated
+    name = fields.Char(required=True, translate=True)
     active = fields.Boolean(default=True)
     sequence = fields.Integer(default=10)
     alert_type = fields.Selection(

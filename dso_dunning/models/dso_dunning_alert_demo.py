@@ -3,6 +3,15 @@ import datetime
 from odoo import api, fields, models
 
 
+# The demo alerts' names for a collector working in French, in creation order.
+FRENCH_ALERT_NAMES = (
+    "Retard au-delà de 10 000 et pas relancé depuis 10 jours",
+    "Encours au-delà de la garantie d'assurance-crédit",
+    "Clients privés français hors litige",
+    "Une facture en retard de plus de 60 jours",
+)
+
+
 class DsoDunningDemo(models.AbstractModel):
     _inherit = "dso.dunning.demo"
 
@@ -42,7 +51,7 @@ class DsoDunningDemo(models.AbstractModel):
             "dso_dunning.dso_dunning_status_dispute_resolved"
         )
         shared = {"visibility": "shared", "company_id": company.id}
-        return self.env["dso.dunning.alert"].create(
+        alerts = self.env["dso.dunning.alert"].create(
             [
                 {
                     **shared,
@@ -79,3 +88,7 @@ class DsoDunningDemo(models.AbstractModel):
                 },
             ]
         )
+        if self.env["res.lang"]._lang_get("fr_FR"):
+            for alert, name in zip(alerts, FRENCH_ALERT_NAMES, strict=True):
+                alert.update_field_translations("name", {"fr_FR": name})
+        return alerts

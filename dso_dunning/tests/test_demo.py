@@ -130,6 +130,15 @@ class TestDemo(HttpCase):
         atelier = self.partners.filtered(lambda p: p.name == "Atelier Dubois")
         self.assertGreaterEqual(len(atelier.dunning_alert_ids), 2)
 
+    def test_demo_alerts_read_in_french_for_a_french_collector(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        alerts = self.env["dso.dunning.demo"]._load_demo_alerts()
+        self.assertIn(
+            "Une facture en retard de plus de 60 jours",
+            alerts.with_context(lang="fr_FR").mapped("name"),
+        )
+        self.assertIn("An invoice more than 60 days late", alerts.mapped("name"))
+
     # ------------------------------------------------------------------
     # Screenshots
     # ------------------------------------------------------------------

@@ -20,6 +20,8 @@ from . import mail_template
 from . import ir_qweb
 from . import mail_notification
 from . import mail_tracking_value
+from . import mail_thread
+from . import sms_tracker
 from . import account_move
 from . import account_move_line
 from . import dso_dunning_figure

@@ -9,6 +9,17 @@ from odoo.tools.mail import email_split_and_normalize, formataddr
 SUBTYPE_XMLID = "dso_dunning.mt_dunning_reminder"
 
 
+def is_reminder(message):
+    """Whether ``message`` (one mail.message) is a dunning email, from its subtype.
+
+    Costs no query when the message is in cache: ``ir.model.data`` caches the
+    xmlid lookup and the subtype is a column of the message. The overrides of
+    core mail models ask this first and leave other mail alone.
+    """
+    subtype_id = message.env["ir.model.data"]._xmlid_to_res_id(SUBTYPE_XMLID)
+    return bool(subtype_id) and message.subtype_id.id == subtype_id
+
+
 class DsoDunningMailBatch(models.AbstractModel):
     """Posts many dunning emails on customers' chatters at once.
 

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 
 from ..tools.action_states import PENDING_STATES
+from .dso_dunning_mail_batch import is_reminder
 
 
 class DsoDunningReply(models.Model):
@@ -67,8 +68,7 @@ class DsoDunningReply(models.Model):
     @api.model
     def _capture(self, messages):
         """Track the replies and comments among ``messages`` (any model)."""
-        reminder = self.env.ref("dso_dunning.mt_dunning_reminder", raise_if_not_found=False)
-        note = self.env.ref("mail.mt_note")
+        note_id = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         vals_list = []
         for message in messages:
             action = self.env["dso.dunning.action"]
@@ -76,7 +76,7 @@ class DsoDunningReply(models.Model):
                 action = action.browse(message.res_id).exists()
                 if message.message_type == "email":
                     kind = "reply"
-                elif message.message_type == "comment" and message.subtype_id == note:
+                elif message.message_type == "comment" and message.subtype_id.id == note_id:
                     kind = "comment"
                 else:
                     continue
@@ -84,8 +84,7 @@ class DsoDunningReply(models.Model):
             elif (
                 message.model == "res.partner"
                 and message.message_type == "email"
-                and reminder
-                and message.parent_id.subtype_id == reminder
+                and is_reminder(message.parent_id)
             ):
                 kind = "reply"
                 partner = self.env["res.partner"].browse(message.res_id).commercial_partner_id

@@ -1,5 +1,7 @@
 from odoo import models
 
+from .dso_dunning_mail_batch import is_reminder
+
 RETRYABLE_FAILURES = {"mail_smtp", "unknown"}
 
 
@@ -13,8 +15,11 @@ class MailMail(models.Model):
     ):
         failures = {}
         if failure_type:
+            # Sending read the message to build the email: its subtype is in
+            # cache, so a failed email that is not a reminder costs no query.
             for mail in self:
-                failures[mail.mail_message_id.id] = failure_reason or mail.failure_reason
+                if is_reminder(mail.mail_message_id):
+                    failures[mail.mail_message_id.id] = failure_reason or mail.failure_reason
         result = super()._postprocess_sent_message(
             success_pids, success_emails, failure_reason=failure_reason, failure_type=failure_type
         )

@@ -1,40 +1,25 @@
-from odoo import api, models
+from odoo import models
 
 RETRYABLE_SMS_FAILURES = {"sms_server", "sms_acc", "sms_credit"}
 
 
 class MailNotification(models.Model):
-    """A bounced email or a failed text message puts its action in error.
+    """Delivery failures of dunning emails and text messages, reported on their actions.
 
-    Email delivery failures are final only after ``mail.mail`` post-processing
-    (see mail_mail.py); while sending, Odoo marks notifications in a transient
-    exception state, which must not count.
+    No override here: ``mail.notification`` is written for every email anyone
+    sends (Odoo marks it in a transient exception state while sending). The
+    failures that count reach ``_dunning_sync_failures`` from where Odoo
+    learns them: bounce routing (mail_thread.py), text message status updates
+    (sms_tracker.py), and the mail queue's post-processing (mail_mail.py).
     """
 
     _inherit = "mail.notification"
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        notifications = super().create(vals_list)
-        notifications._dunning_sync_failures()
-        return notifications
-
-    def write(self, vals):
-        result = super().write(vals)
-        if vals.get("notification_status") in ("exception", "bounce"):
-            self._dunning_sync_failures()
-        return result
-
     def _dunning_sync_failures(self):
-        failed = self.filtered(
-            lambda n: (
-                n.notification_status == "bounce"
-                or (n.notification_status == "exception" and n.notification_type == "sms")
-            )
-        )
-        if not failed:
-            return
-        messages = failed.mail_message_id
+        """Put in error the sent actions whose email or text message is among
+        the messages of ``self``, failed notifications (bounced, or a text
+        message in exception)."""
+        messages = self.mail_message_id
         actions = (
             self.env["dso.dunning.action"]
             .sudo()
@@ -49,10 +34,10 @@ class MailNotification(models.Model):
         )
         labels = dict(self._fields["failure_type"]._description_selection(self.env))
         for action in actions:
-            notification = failed.filtered(
+            notification = self.filtered(
                 lambda n, a=action: n.mail_message_id in (a.message_id | a.sms_message_id)
             )[:1]
-            if notification.notification_status == "bounce":
+            if notification.notification_type == "email":
                 reason = self.env._("the recipient's mail server bounced the message")
                 channel = self.env._("Email")
             else:

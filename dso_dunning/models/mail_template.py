@@ -15,11 +15,17 @@ class MailTemplate(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_dunning_step(self):
+        # Steps only take templates of actions (their field's domain; the
+        # foreign key still refuses any other). Odoo read the templates just
+        # before (unlink_action): deleting another template costs no query.
+        templates = self.filtered(lambda t: t.model == "dso.dunning.action")
+        if not templates:
+            return
         steps = (
             self.env["dso.dunning.step"]
             .sudo()
             .with_context(active_test=False)
-            .search([("mail_template_id", "in", self.ids)], limit=1)
+            .search([("mail_template_id", "in", templates.ids)], limit=1)
         )
         if steps:
             raise UserError(

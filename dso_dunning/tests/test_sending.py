@@ -13,6 +13,40 @@ from .common import DunningPlanningCase
 # A Tuesday, 10:00 UTC: inside the default sending window (Mon-Fri, 8:00-19:00).
 NOW = "2026-11-24 10:00:00"
 
+# A delivery status notification (RFC 3464) as a customer's mail server returns it.
+BOUNCE = """From: MAILER-DAEMON@mx.customer.example (Mail Delivery System)
+To: credit@company.example
+Subject: Undelivered Mail Returned to Sender
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="dsn"
+Message-Id: <dsn-1@mx.customer.example>
+
+--dsn
+Content-Type: text/plain
+
+<{email}>: 550 No such person at this address.
+
+--dsn
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.customer.example
+
+Final-Recipient: rfc822; {email}
+Action: failed
+Status: 5.0.0
+
+--dsn
+Content-Type: message/rfc822
+
+Message-Id: {message_id}
+From: credit@company.example
+To: {email}
+Subject: Reminder
+
+Please pay.
+--dsn--
+"""
+
 
 class DunningSendingCase(DunningPlanningCase):
     """A scenario whose steps use the module's own templates."""
@@ -365,6 +399,24 @@ class TestSendingSms(DunningSendingCase, SMSCase):
         self.assertEqual(action.sms_number, "+33612345678")
         self.assertSMSIapSent(["+33612345678"])
 
+    def test_undelivered_text_message_puts_the_action_in_error(self):
+        partner = self._customer("Texto Perdu", phone="06 12 34 56 79")
+        action = self._planned(partner, days_overdue=20)
+        action.action_confirm()
+        with self.mockSMSGateway():
+            self.sender._send_due()
+        self.assertEqual(action.state, "sent")
+        tracker = (
+            self.env["sms.tracker"]
+            .sudo()
+            .search([("mail_notification_id.mail_message_id", "=", action.sms_message_id.id)])
+        )
+        # What the provider's delivery report does (sms controller /sms/status).
+        tracker._action_update_from_provider_error("not_delivered")
+        self.assertEqual(action.state, "error")
+        self.assertIn("Text message not delivered to Texto Perdu", action.error_message)
+        self.assertFalse(action.error_retryable)
+
     def test_invalid_number_error_names_the_number(self):
         partner = self._customer("Mauvais Numero", phone="12")
         action = self._planned(partner, days_overdue=20)
@@ -459,8 +511,11 @@ class TestStatement(DunningSendingCase):
         notification = self.env["mail.notification"].search(
             [("mail_message_id", "=", action.message_id.id), ("res_partner_id", "=", partner.id)]
         )
-        # What Odoo's bounce routing does when the customer's server returns the email.
-        notification.sudo().write({"notification_status": "bounce", "failure_type": "mail_bounce"})
+        # The customer's mail server returns the email: Odoo's mail gateway routes the bounce.
+        self.env["mail.thread"].message_process(
+            False, BOUNCE.format(email=partner.email, message_id=action.message_id.message_id)
+        )
+        self.assertEqual(notification.notification_status, "bounce")
         self.assertEqual(action.state, "error")
         self.assertIn("bounced", action.error_message)
         self.assertFalse(action.error_retryable)

@@ -529,10 +529,9 @@ class TestStatement(DunningSendingCase):
             self._plan(partners=partner, force=True)
         following = self._live_actions(partner) - action
         self.assertEqual(following.step_id, self.step_both)
-        notification = self.env["mail.notification"].search(
-            [("mail_message_id", "=", action.message_id.id), ("res_partner_id", "=", partner.id)]
+        self.env["mail.thread"].message_process(
+            False, BOUNCE.format(email=partner.email, message_id=action.message_id.message_id)
         )
-        notification.sudo().write({"notification_status": "bounce", "failure_type": "mail_bounce"})
         self.env.flush_all()
         self.assertEqual(action.state, "error")
         self.assertRecordValues(following, [{"state": "cancelled", "cancel_reason": "undelivered"}])

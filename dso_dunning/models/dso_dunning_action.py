@@ -5,9 +5,11 @@ from odoo.exceptions import AccessError, UserError
 
 from ..tools import agenda
 from ..tools.action_states import (
+    DELIVERY_STATES,
     ENGINE_FIELDS,
     HISTORY_STATES,
     PENDING_STATES,
+    delivery_vals,
     frozen_fields,
     refused_transition,
 )
@@ -97,6 +99,18 @@ class DsoDunningAction(models.Model):
         readonly=True, help="A later sending run retries this action by itself."
     )
     sent_to = fields.Char(readonly=True)
+    delivery_state = fields.Selection(
+        DELIVERY_STATES,
+        string="Delivery",
+        readonly=True,
+        copy=False,
+        help="What became of the email after it was sent: queued in Odoo's mail queue, "
+        "accepted by the mail server, not delivered (refused, server down) or bounced by "
+        "the recipient's server.",
+    )
+    delivery_date = fields.Datetime(
+        readonly=True, copy=False, help="When the delivery reached its current status."
+    )
     message_id = fields.Many2one("mail.message", string="Email Sent", readonly=True)
     email_done = fields.Boolean(readonly=True, copy=False)
     sms_message_id = fields.Many2one("mail.message", string="Text Message", readonly=True)
@@ -321,9 +335,14 @@ class DsoDunningAction(models.Model):
             return self.error_retryable or self.env.context.get("dunning_force_retry")
         return self.state == "confirmed" or (self.state == "planned" and self.mode == "automatic")
 
-    def _set_error(self, message, retryable=False):
+    def _set_error(self, message, retryable=False, delivery=None):
+        """In error with ``message``; ``delivery``: what became of an email or text
+        message already sent (not delivered, bounced)."""
         self._make_way_back()
-        self._transition("error", {"error_message": message, "error_retryable": retryable})
+        vals = {"error_message": message, "error_retryable": retryable}
+        if delivery:
+            vals.update(delivery_state=delivery, delivery_date=fields.Datetime.now())
+        self._transition("error", vals)
         self.message_post(body=message)
 
     def _make_way_back(self):
@@ -484,6 +503,7 @@ class DsoDunningAction(models.Model):
                         "message_id": message.id,
                         "email_done": True,
                         "sent_to": ", ".join(message.partner_ids.mapped("email_formatted")),
+                        **delivery_vals("queued"),
                         "error_message": False,
                         "executed_date": fields.Datetime.now(),
                         "executed_by_id": self.env.uid,

@@ -115,6 +115,8 @@ class DsoDunningAgenda(models.AbstractModel):
             self.env._("Days Overdue"),
             self.env._("Items"),
             self.env._("Cancel Reason"),
+            self.env._("Delivery"),
+            self.env._("Delivery Date"),
         ]
 
     def _history_item_headers(self):
@@ -174,6 +176,7 @@ class DsoDunningAgenda(models.AbstractModel):
         Line = self.env["dso.dunning.action.line"]
         modes, states = self._labels("mode"), self._labels("state")
         outcomes, reasons = self._labels("outcome"), self._labels("cancel_reason")
+        deliveries = self._labels("delivery_state")
         channel_labels = [
             Action._fields[name].get_description(self.env)["string"] for name in CHANNELS
         ]
@@ -197,6 +200,8 @@ class DsoDunningAgenda(models.AbstractModel):
             "company_id",
             "days_overdue",
             "cancel_reason",
+            "delivery_state",
+            "delivery_date",
         ]
         for chunk in split_every(CHUNK, ids):
             # Unordered: an ordered query joins the ids to the whole table;
@@ -238,6 +243,8 @@ class DsoDunningAgenda(models.AbstractModel):
                 company_id,
                 days_overdue,
                 cancel_reason,
+                delivery_state,
+                delivery_date,
             ) in rows:
                 yield (
                     action_id,
@@ -262,6 +269,8 @@ class DsoDunningAgenda(models.AbstractModel):
                     days_overdue or 0,
                     counts.get(action_id, 0),
                     reasons.get(cancel_reason),
+                    deliveries.get(delivery_state),
+                    delivery_date,
                 )
             self.env.invalidate_all()
 

@@ -2,7 +2,6 @@ import datetime
 
 from odoo import api, fields, models
 
-
 # The demo alerts' names for a collector working in French, in creation order.
 FRENCH_ALERT_NAMES = (
     "Retard au-delà de 10 000 et pas relancé depuis 10 jours",

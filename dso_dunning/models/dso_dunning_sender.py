@@ -6,6 +6,7 @@ import pytz
 from odoo import api, fields, models
 
 from ..tools import sending
+from ..tools.action_states import delivery_vals
 from .dso_dunning_mail_batch import SUBTYPE_XMLID
 
 _logger = logging.getLogger(__name__)
@@ -292,6 +293,7 @@ class DsoDunningSender(models.AbstractModel):
         vals = {}
         if action.email_done:
             self._requeue_failed_email(action)
+            vals.update(delivery_vals("queued"))
         if action.channel_email and not action.email_done:
             vals.update(self._send_email(action))
         if action.channel_sms and not action.sms_done:
@@ -381,6 +383,7 @@ class DsoDunningSender(models.AbstractModel):
         return {
             "message_id": message.id,
             "email_done": True,
+            **delivery_vals("queued"),
             "sent_to": ", ".join(recipients.mapped("email_formatted") + ([cc] if cc else [])),
         }
 

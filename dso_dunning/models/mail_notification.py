@@ -51,4 +51,5 @@ class MailNotification(models.Model):
                     reason=reason,
                 ),
                 retryable=notification.failure_type in RETRYABLE_SMS_FAILURES,
+                delivery="bounced" if notification.notification_type == "email" else "error",
             )

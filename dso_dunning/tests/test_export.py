@@ -55,6 +55,8 @@ class TestExport(DunningUsersMixin, DunningSendingCase):
         self.assertEqual(by_customer["Export One"][amount], 500.0)
         self.assertEqual(by_customer["Export Two"][amount], 750.0)
         self.assertEqual(by_customer["Export One"][headers.index("Status")], "Sent")
+        self.assertEqual(by_customer["Export One"][headers.index("Delivery")], "Queued")
+        self.assertTrue(by_customer["Export One"][headers.index("Delivery Date")])
         self.assertIn("export.one@customer.example", by_customer["Export One"][11])
         items = list(workbook["Items"].iter_rows(values_only=True))
         self.assertEqual(items[0][4:8], ("Document", "Due Date", "Days Overdue", "Residual"))

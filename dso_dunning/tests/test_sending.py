@@ -144,6 +144,8 @@ class TestSendingEmail(DunningSendingCase):
         self.assertEqual(action.step_id, self.step_email)
         self.sender._send_due()
         self.assertEqual(action.state, "sent")
+        self.assertEqual(action.delivery_state, "queued", "in Odoo's mail queue, not yet out")
+        self.assertTrue(action.delivery_date)
         message = action.message_id
         self.assertEqual(message.model, "res.partner")
         self.assertEqual(message.res_id, partner.id)
@@ -517,6 +519,7 @@ class TestStatement(DunningSendingCase):
         )
         self.assertEqual(notification.notification_status, "bounce")
         self.assertEqual(action.state, "error")
+        self.assertEqual(action.delivery_state, "bounced")
         self.assertIn("bounced", action.error_message)
         self.assertFalse(action.error_retryable)
 

@@ -84,6 +84,7 @@ class TestEmailEndToEnd(DunningSendingCase):
         ):
             self._run()
         self.assertEqual(set(actions.mapped("state")), {"error"})
+        self.assertEqual(set(actions.mapped("delivery_state")), {"error"})
         for action in actions:
             self.assertIn("not delivered", action.error_message)
             self.assertIn("Connection", action.error_message)
@@ -94,6 +95,9 @@ class TestEmailEndToEnd(DunningSendingCase):
         self.controller.start()
         self._run()
         self.assertEqual(set(actions.mapped("state")), {"sent"}, actions.mapped("error_message"))
+        # The delivery truth: accepted by the mail server, after it was queued.
+        self.assertEqual(set(actions.mapped("delivery_state")), {"sent"})
+        self.assertTrue(all(a.delivery_date >= a.executed_date for a in actions))
         received = sorted(tuple(m["to"]) for m in self.handler.messages)
         expected = sorted((c.email,) for c in customers)
         self.assertEqual(received, expected, "exactly one message per action, to its customer")

@@ -4,6 +4,8 @@ One definition, imported by the action model, the agenda and the tests; the
 README's "Life of an action" table is this module in prose.
 """
 
+import datetime
+
 PENDING_STATES = ("planned", "to_confirm", "confirmed", "error", "to_post")
 EXECUTED_STATES = ("sent", "done")
 # History is evidence: what it records never changes after the fact.
@@ -34,6 +36,8 @@ ENGINE_FIELDS = frozenset(
         "executed_date",
         "executed_by_id",
         "sent_to",
+        "delivery_state",
+        "delivery_date",
         "message_id",
         "email_done",
         "sms_message_id",
@@ -58,10 +62,28 @@ ENGINE_FIELDS = frozenset(
 PENDING_USER_FIELDS = frozenset(
     {"date", "collector_id", "outcome", "promise_date", "reschedule_note"}
 )
+# What happens to a sent email after the send, written by the mail queue's
+# hooks on history too: engine-only, never frozen.
+DELIVERY_FIELDS = frozenset({"delivery_state", "delivery_date"})
 # Frozen once the action is history.
-HISTORY_FIELDS = ENGINE_FIELDS | PENDING_USER_FIELDS
+HISTORY_FIELDS = (ENGINE_FIELDS - DELIVERY_FIELDS) | PENDING_USER_FIELDS
 # What a delivery failure writes on a sent action.
 ERROR_FIELDS = frozenset({"state", "error_message", "error_retryable"})
+
+
+# What became of a sent email (or text message), in Odoo's mail queue and beyond.
+DELIVERY_STATES = [
+    ("queued", "Queued"),
+    ("sent", "Accepted by the mail server"),
+    ("error", "Not delivered"),
+    ("bounced", "Bounced"),
+]
+
+
+def delivery_vals(delivery_state):
+    """The values recording that a sent email reached ``delivery_state`` now."""
+    now = datetime.datetime.now().replace(microsecond=0)  # Odoo runs in UTC
+    return {"delivery_state": delivery_state, "delivery_date": now}
 
 
 def refused_transition(old, new):

@@ -348,6 +348,10 @@ class DsoDunningDemo(models.AbstractModel):
                         "executed_by_id": self.env.ref("base.user_admin").id,
                         "amount_due": round(rng.uniform(200, 6000), 2),
                         "sent_to": partner.email or False,
+                        # emails of the past went out: accepted by the mail server
+                        "delivery_state": "sent" if step.channel_email else False,
+                        "delivery_date": step.channel_email
+                        and datetime.datetime.combine(date, datetime.time(9, 31)),
                     }
                 )
         return self.env["dso.dunning.action"].create(vals_list)

@@ -341,7 +341,7 @@ class DsoDunningAction(models.Model):
         self._make_way_back()
         vals = {"error_message": message, "error_retryable": retryable}
         if delivery:
-            vals.update(delivery_state=delivery, delivery_date=fields.Datetime.now())
+            vals.update(delivery_vals(delivery))
         self._transition("error", vals)
         self.message_post(body=message)
 

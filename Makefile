@@ -4,14 +4,18 @@ SHELL := /bin/bash
 export ODOO_SRC ?= /opt/odoo/19.0
 FAULT_TESTS ?= 1
 
-.PHONY: help setup run test lint
+.PHONY: help setup run test test-core lint
 
 help:
 	@echo "make setup   prepare Odoo source, .venv, PostgreSQL role, Chromium (idempotent)"
 	@echo "make run     Odoo with the demo database on http://127.0.0.1:8069 (admin/admin)"
 	@echo "make test    strict test run over TEST_SHARDS Odoo processes (default 2), with the"
 	@echo "             linters and the fault tests alongside (FAULT_TESTS=0 to skip them,"
-	@echo "             TEST_TAGS=/dso_dunning:TestClass for one class, one process)"
+	@echo "             TEST_TAGS=/dso_dunning:TestClass for one class, one process), and"
+	@echo "             Odoo's own mail and accounting test classes with the addon installed"
+	@echo "             (CORE_TESTS=0 to skip them)"
+	@echo "make test-core  only Odoo's own test classes with the addon installed"
+	@echo "             (CORE_TAGS=/test_mail,/account:TestClass CORE_MODULES=test_mail)"
 	@echo "make lint    ruff, pylint-odoo, oca-checks-odoo-module"
 	@echo "make i18n    regenerate the .pot and merge it into fr.po"
 	@echo "make bench-data SIZE=S|M|L   benchmark database (S 1k, M 20k, L 100k customers)"
@@ -30,6 +34,10 @@ lint: setup
 
 test: setup
 	@source scripts/env.sh && FAULT_TESTS=$(FAULT_TESTS) "$$VENV/bin/python" scripts/run_tests.py
+
+.PHONY: test-core
+test-core: setup
+	@source scripts/env.sh && CORE_ONLY=1 "$$VENV/bin/python" scripts/run_tests.py
 
 .PHONY: i18n
 i18n: setup

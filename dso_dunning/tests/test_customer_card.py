@@ -111,6 +111,29 @@ class TestCustomerCard(CustomerCardCase):
         self.assertTrue(partner.with_user(self.user_collector).dunning_can_reschedule)
         self.assertFalse(partner.with_user(self.user_auditor).dunning_can_reschedule)
 
+    def test_credit_manager_role_alone_assigns_and_blocks_on_the_card(self):
+        """The credit manager assigns scenarios and collectors and blocks
+        customers on the card (PRODUCT.md), with the Dunning role only."""
+        manager = self.user_manager
+        manager.write(
+            {"company_ids": [Command.link(self.company.id)], "company_id": self.company.id}
+        )
+        partner = self._customer("Affecter SA")
+        action = self._planned(partner, days_overdue=10)
+        with self._card(partner, manager) as card:
+            card.dunning_block_reason = "dispute"
+        self.assertRecordValues(action, [{"state": "cancelled", "cancel_reason": "paused"}])
+        other = self.scenario.copy({"name": "Autre scénario"})
+        with self._card(partner, manager) as card:
+            card.dunning_block_reason = False
+            card.dunning_scenario_id = other
+            card.dunning_collector_id = self.user_collector
+        partner = partner.with_company(self.company)
+        self.assertEqual(partner.dunning_scenario_id, other)
+        self.assertEqual(partner.dunning_collector_id, self.user_collector)
+        # A collector still works from the agenda: the card stays read-only.
+        self.assertFalse(self.user_collector.has_group("base.group_partner_manager"))
+
 
 @tagged("post_install", "-at_install")
 @freeze_time(NOW)

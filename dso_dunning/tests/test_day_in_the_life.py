@@ -33,10 +33,6 @@ class TestDayInTheLife(DunningTourMixin, DunningUsersMixin, HttpCase):
         cls.env["res.lang"]._activate_lang("fr_FR")
         cls.env["ir.module.module"]._load_module_terms(["web", "dso_dunning"], ["fr_FR"])
         cls.user_collector.lang = "fr_FR"
-        # The credit manager edits the customer card, which takes "Contacts:
-        # Creation" as well (like test_customer_card.py's user): the Dunning
-        # roles alone give no write access to contacts, the card is read-only.
-        cls.user_manager.group_ids |= cls.env.ref("base.group_partner_manager")
         (
             cls.env.ref("base.user_admin") | cls.user_collector | cls.user_manager
         ).tour_enabled = False

@@ -154,3 +154,20 @@ class TestDayInTheLife(DunningTourMixin, DunningUsersMixin, HttpCase):
         self.assertEqual(again.step_id, call.step_id)
         self.assertEqual(self._figures(BLOCKED, manager), (False, self.today, CALL_STEP))
         self.assertFalse(customer.with_company(self.env.company).dunning_skip_reason)
+
+    def test_admin_in_english(self):
+        """The administrator works in English while the collector works in
+        French: a tolerance change applies at the next Plan Now, a new alert
+        takes a colour nobody uses."""
+        admin = self.env.ref("base.user_admin")
+        self.assertEqual((admin.lang, self.user_collector.lang), ("en_US", "fr_FR"))
+        used = set(self.env["dso.dunning.alert"].search([]).mapped("color"))
+        self.start_tour("/odoo", "dso_dunning_day_admin_en", login=admin.login, timeout=180)
+        self.assertEqual(self.env.company.dunning_tolerance, 1000.0)
+        moved = self.customers[MOVED].with_company(self.env.company)
+        self.assertRecordValues(self.actions[MOVED], [{"state": "cancelled"}])
+        self.assertFalse(self._pending(moved) - self.actions[MOVED])
+        self.assertIn("tolerance", moved.dunning_skip_reason)
+        alert = self.env["dso.dunning.alert"].search([("name", "=", "Above 500 overdue")])
+        self.assertEqual(len(alert), 1)
+        self.assertNotIn(alert.color, used)

@@ -51,6 +51,7 @@ const openCustomers = (title) => [
 /** A customer's card, on its Dunning tab, from the customers list. */
 const openCard = (name) => [
     click(`Open ${name}`, `${row(name)} td[name=display_name]`),
+    check(`${name}'s card is loaded`, `.o_breadcrumb .active:contains('${name}')`),
     click("Its Dunning tab", ".o_form_view .o_notebook .nav-link[name=dso_dunning]"),
 ];
 
@@ -264,5 +265,69 @@ registry.category("web_tour.tours").add("dso_dunning_day_credit_manager", {
         click("Open the charts", ".o_dunning_tab_charts"),
         check("Charts drawn", ".o_graph_view .o_graph_canvas_container canvas"),
         noErrorDialog("Charts"),
+    ],
+});
+
+registry.category("web_tour.tours").add("dso_dunning_day_admin_en", {
+    url: "/odoo",
+    steps: () => [
+        ...stepUtils.goToAppSteps("dso_dunning.dso_dunning_menu_root", "Open the Dunning app"),
+        check("Lands on the manual actions, in English", ".o_breadcrumb:contains('Manual Actions')"),
+        check("Counters in English", ".o_dunning_counter_scheduled:contains('scheduled action')"),
+
+        // Settings: customers owing 1,000 or less are not dunned any more.
+        { content: "Open the configuration", ...menu("dso_dunning_menu_config") },
+        subMenu("dso_dunning_menu_settings"),
+        check("The Dunning settings, in English", ".o_setting_box:contains('Minimum Interval')"),
+        {
+            content: "Tolerance: 1000",
+            trigger: ".o_field_widget[name=dunning_tolerance] input",
+            run: "edit 1000",
+        },
+        {
+            content: "Save: Odoo reloads the page",
+            trigger: ".o_form_button_save",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        check(
+            "Saved",
+            ".o_form_view:not(.o_form_dirty) .o_field_widget[name=dunning_tolerance] input:value('1,000.00')"
+        ),
+        noErrorDialog("Settings saved"),
+
+        // A customer owing 800: Plan Now takes the new tolerance into account.
+        ...openCustomers("Customers"),
+        ...openCard(MOVED),
+        check("A call is planned", subRow("dunning_pending_action_ids", CALL_STEP, "Planned")),
+        click("Plan Now", ".o_form_view button[name=action_dunning_plan]"),
+        check("Its pending actions: none", ".o_view_nocontent, .o_list_view:not(:has(.o_data_row))"),
+        ...openCustomers("Customers"),
+        ...openCard(MOVED),
+        check(
+            "Why it is not dunned, in English",
+            `${field("dunning_skip_reason")}:contains('not above the tolerance')`
+        ),
+        check("The call is cancelled", subRow("dunning_past_action_ids", CALL_STEP, "Cancelled")),
+        noErrorDialog("Customer card"),
+
+        // A new alert takes a colour no other alert uses.
+        { content: "Open the agenda menu", ...menu("dso_dunning_menu_agenda") },
+        subMenu("dso_dunning_menu_agenda_alerts"),
+        check("Alerts, in English", ".o_breadcrumb:contains('My Alerts')"),
+        click("New alert", ".o_list_button_add"),
+        {
+            content: "Name it",
+            trigger: ".o_form_view .o_field_widget[name=name] input",
+            run: "edit Above 500 overdue",
+        },
+        {
+            content: "Overdue amount from 500",
+            trigger: ".o_form_view .o_field_widget[name=overdue_min] input",
+            run: "edit 500",
+        },
+        click("Save", ".o_form_button_save"),
+        check("Saved", ".o_form_view .o_form_saved .o_field_widget[name=name]"),
+        noErrorDialog("Alert saved"),
     ],
 });

@@ -369,6 +369,20 @@ def reconcile_without_hooks(env, invoices):
         return reconcile(env, invoices)
 
 
+def registry_without_dso(db, addons):
+    """A copy of ``db`` with dso_dunning uninstalled: Odoo alone on the same
+    ledger, the peer of the reconciliation with the addon. Made before the
+    benchmark's own registry opens (PostgreSQL copies an unused database)."""
+    copy = f"{db}_without_dso"
+    subprocess.run(["dropdb", "--if-exists", "--force", copy], check=True)
+    subprocess.run(["createdb", "-T", db, copy], check=True)
+    registry = common.open_registry(copy, addons_path=addons)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        env["ir.module.module"].search([("name", "=", "dso_dunning")]).button_immediate_uninstall()
+    return common.open_registry(copy, addons_path=addons)
+
+
 def send_dso(env, actions):
     env["dso.dunning.sender"]._send_due()
     return actions.filtered(lambda a: a.state == "sent")
@@ -689,6 +703,10 @@ def main():
     if not args.skip_oca:
         install_oca(db)
     addons = common.ADDONS_PATH if args.skip_oca else f"{common.ADDONS_PATH},{common.OCA_ADDONS}"
+    without_dso = None
+    if not args.only or "Reconciliation" in args.only:
+        common.log("copying the database and uninstalling dso_dunning from the copy")
+        without_dso = registry_without_dso(db, addons)
     registry = common.open_registry(db, addons_path=addons)
     with registry.cursor() as cr:
         configure(api.Environment(cr, SUPERUSER_ID, {}))
@@ -733,9 +751,22 @@ def main():
             unit=count,
             rate=True,
         )
+    if without_dso:
+        alone = Bench(without_dso, args.runs, args.only)
+        alone.measure(
+            f"Reconciliation: {RECONCILE_PAYMENTS} payments, without dso_dunning (uninstalled)",
+            None,
+            reconcile,
+            setup=lambda env: _open_invoices(env, RECONCILE_PAYMENTS),
+            unit=count,
+            rate=True,
+        )
+        bench.rows.extend(alone.rows)
+        type(without_dso).delete(without_dso.db_name)
+        subprocess.run(["dropdb", "--if-exists", "--force", without_dso.db_name], check=True)
     bench.measure(
         f"Reconciliation: {RECONCILE_PAYMENTS} payments, dso_dunning's ledger hooks off",
-        None,
+        f"Reconciliation: {RECONCILE_PAYMENTS} payments, without dso_dunning (uninstalled)",
         reconcile_without_hooks,
         setup=lambda env: _open_invoices(env, RECONCILE_PAYMENTS),
         unit=count,
@@ -743,7 +774,7 @@ def main():
     )
     bench.measure(
         f"Reconciliation: {RECONCILE_PAYMENTS} payments, with dso_dunning's ledger hooks",
-        f"Reconciliation: {RECONCILE_PAYMENTS} payments, dso_dunning's ledger hooks off",
+        f"Reconciliation: {RECONCILE_PAYMENTS} payments, without dso_dunning (uninstalled)",
         reconcile,
         setup=lambda env: _open_invoices(env, RECONCILE_PAYMENTS),
         unit=count,

@@ -8,6 +8,7 @@ from odoo import api, fields, models
 from ..tools import sending
 from ..tools.action_states import delivery_vals
 from .dso_dunning_mail_batch import SUBTYPE_XMLID
+from .mail_notification import FAILED, RETRYABLE_SMS_FAILURES
 
 _logger = logging.getLogger(__name__)
 
@@ -446,6 +447,18 @@ class DsoDunningSender(models.AbstractModel):
         message = action.partner_id._message_sms(
             body, partner_ids=contact.ids, sms_pid_to_number={contact.id: e164}
         )
+        # The provider may refuse it while it is posted (no credit, number
+        # refused): then nothing was sent.
+        refused = message.notification_ids.filtered(lambda n: n.notification_status in FAILED)
+        if refused:
+            raise DunningSendError(
+                self.env._(
+                    "Text message to %(number)s not sent: %(reason)s",
+                    number=e164,
+                    reason=refused[0]._dunning_failure_reason(),
+                ),
+                retryable=refused[0].failure_type in RETRYABLE_SMS_FAILURES,
+            )
         return {"sms_message_id": message.id, "sms_done": True, "sms_number": e164}
 
     def _generate_letter(self, action):

@@ -1,6 +1,7 @@
 from odoo import models
 
 RETRYABLE_SMS_FAILURES = {"sms_server", "sms_acc", "sms_credit"}
+FAILED = ("exception", "bounce")  # notification statuses of an undelivered message
 
 
 class MailNotification(models.Model):
@@ -32,7 +33,6 @@ class MailNotification(models.Model):
                 ]
             )
         )
-        labels = dict(self._fields["failure_type"]._description_selection(self.env))
         for action in actions:
             notification = self.filtered(
                 lambda n, a=action: n.mail_message_id in (a.message_id | a.sms_message_id)
@@ -41,7 +41,7 @@ class MailNotification(models.Model):
                 reason = self.env._("the recipient's mail server bounced the message")
                 channel = self.env._("Email")
             else:
-                reason = notification.failure_reason or labels.get(notification.failure_type, "")
+                reason = notification._dunning_failure_reason()
                 channel = self.env._("Text message")
             action._set_error(
                 self.env._(
@@ -53,3 +53,9 @@ class MailNotification(models.Model):
                 retryable=notification.failure_type in RETRYABLE_SMS_FAILURES,
                 delivery="bounced" if notification.notification_type == "email" else "error",
             )
+
+    def _dunning_failure_reason(self):
+        """Why this notification failed, in the reader's language."""
+        self.ensure_one()
+        labels = dict(self._fields["failure_type"]._description_selection(self.env))
+        return self.failure_reason or labels.get(self.failure_type, "")

@@ -1,6 +1,6 @@
 from odoo import models
 
-FAILED = ("exception", "bounce")
+from .mail_notification import FAILED
 
 
 class SmsTracker(models.Model):

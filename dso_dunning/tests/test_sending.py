@@ -419,6 +419,19 @@ class TestSendingSms(DunningSendingCase, SMSCase):
         self.assertIn("Text message not delivered to Texto Perdu", action.error_message)
         self.assertFalse(action.error_retryable)
 
+    def test_text_message_refused_at_once_puts_the_action_in_error(self):
+        """The provider refuses the text while it is posted (no credit): the
+        action is in error with the reason, not "sent"."""
+        partner = self._customer("Texto Refuse", phone="06 12 34 56 77")
+        action = self._planned(partner, days_overdue=20)
+        action.action_confirm()
+        with self.mockSMSGateway(sim_error="credit"):
+            self.sender._send_due()
+        self.assertEqual(action.state, "error")
+        self.assertIn("+33612345677", action.error_message)
+        self.assertIn("credit", action.error_message.lower())
+        self.assertFalse(action.sms_done)
+
     def test_invalid_number_error_names_the_number(self):
         partner = self._customer("Mauvais Numero", phone="12")
         action = self._planned(partner, days_overdue=20)

@@ -35,6 +35,8 @@ from odoo.tools.safe_eval import safe_eval
 
 OCA_WHEEL = "odoo-addon-account-credit-control==19.0.*"
 SEND_ACTIONS = 200  # automatic email actions sent per run
+ATTACH_ACTIONS = 200  # emails attaching invoices whose legal PDFs exist, per run
+FIRST_PDF_ACTIONS = 20  # emails attaching invoices whose legal PDFs are generated, per run
 RECONCILE_PAYMENTS = 200  # payments registered and reconciled per run
 XLSX_ROWS = 100_000
 AGENDA_ACTIONS = {"L": 1_000_000}  # the action table filled up to this many rows
@@ -340,6 +342,41 @@ def _automatic_email_actions(env, count):
     chosen.filtered(lambda a: a.state == "to_confirm").write({"state": "confirmed"})
     pending[count:].write({"state": "cancelled", "cancel_reason": "superseded"})
     return chosen
+
+
+def _attaching_invoices(env, count, legal_pdfs):
+    """``count`` automatic emails attaching their invoices' PDFs.
+
+    With ``legal_pdfs``, every invoice attached already has its legal PDF, put
+    in place as core's ``_link_invoice_documents`` links it (an attachment of
+    ``invoice_pdf_report_file``) from one real rendering, so that the run
+    measures sending alone; without, the invoices have none and the run
+    measures their first generation too.
+    """
+    actions = _automatic_email_actions(env, count)
+    actions.step_id.attach_invoices = True
+    invoices = actions.line_ids.move_id.filtered(
+        lambda move: move.is_sale_document() and not move.invoice_pdf_report_id
+    )
+    common.log(f"{len(actions)} emails attaching {len(actions.line_ids.move_id)} invoices")
+    if legal_pdfs and invoices:
+        report = env.ref("account.account_invoices")
+        content, _type = env["ir.actions.report"]._render_qweb_pdf(report, invoices[:1].ids)
+        env["ir.attachment"].create(
+            [
+                {
+                    "name": invoice._get_invoice_report_filename(report=report),
+                    "raw": content,
+                    "mimetype": "application/pdf",
+                    "res_model": "account.move",
+                    "res_id": invoice.id,
+                    "res_field": "invoice_pdf_report_file",
+                }
+                for invoice in invoices
+            ]
+        )
+        invoices.invalidate_recordset(["invoice_pdf_report_id", "invoice_pdf_report_file"])
+    return actions
 
 
 def _open_invoices(env, count):
@@ -739,6 +776,22 @@ def main():
         None,
         send_dso,
         setup=lambda env: _automatic_email_actions(env, SEND_ACTIONS),
+        unit=count,
+        rate=True,
+    )
+    bench.measure(
+        f"Sending: {ATTACH_ACTIONS} emails attaching their invoices' legal PDFs, dso_dunning",
+        f"Sending: {SEND_ACTIONS} automatic emails, dso_dunning",
+        send_dso,
+        setup=lambda env: _attaching_invoices(env, ATTACH_ACTIONS, legal_pdfs=True),
+        unit=count,
+        rate=True,
+    )
+    bench.measure(
+        f"Sending: {FIRST_PDF_ACTIONS} emails attaching their invoices, legal PDFs generated",
+        None,
+        send_dso,
+        setup=lambda env: _attaching_invoices(env, FIRST_PDF_ACTIONS, legal_pdfs=False),
         unit=count,
         rate=True,
     )

@@ -13,6 +13,7 @@ from . import dso_dunning_action_line
 from . import dso_dunning_planner
 from . import dso_dunning_planner_store
 from . import dso_dunning_mail_batch
+from . import dso_dunning_invoice_pdf
 from . import dso_dunning_sender
 from . import mail_activity
 from . import mail_mail

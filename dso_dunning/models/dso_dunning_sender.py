@@ -174,7 +174,8 @@ class DsoDunningSender(models.AbstractModel):
 
         Templates are rendered per template for the batch (statements read
         in one search, the body compiled once, each date and amount formatted
-        once), then every email is posted
+        once), the invoices' legal PDFs missing are generated together, then
+        every email is posted
         at once by ``dso.dunning.mail.batch``, as ``message_post`` would post
         it one by one.
 
@@ -208,10 +209,14 @@ class DsoDunningSender(models.AbstractModel):
                 rendered.update(template._generate_template(ids, EMAIL_FIELDS))
             except Exception:  # noqa: BLE001 - the one-by-one path reports it per action
                 one_by_one |= actions.browse(ids)
-        to_post = actions.filtered(lambda a: a.id in rendered)
+        attachments, failures = self._invoice_pdfs(actions.filtered(lambda a: a.id in rendered))
+        errors.update(failures)
+        to_post = actions.filtered(lambda a: a.id in rendered and a not in failures)
         thread_values = self._thread_values(to_post, rendered)
         posts = [
-            self._email_post(action, rendered[action.id], thread_values[action.id])
+            self._email_post(
+                action, rendered[action.id], thread_values[action.id], attachments.get(action)
+            )
             for action in to_post
         ]
         messages = self.env["dso.dunning.mail.batch"]._post(
@@ -360,10 +365,14 @@ class DsoDunningSender(models.AbstractModel):
                     error=error,
                 )
             ) from error
-        return self._post_email(action, values)
+        attachments, failures = self._invoice_pdfs(action)
+        if action in failures:
+            raise failures[action]
+        return self._post_email(action, values, attachments.get(action))
 
-    def _email_post(self, action, values, thread_values=None):
-        """``(thread, message_post values, recipients)`` of the email of ``action``."""
+    def _email_post(self, action, values, thread_values=None, attachments=None):
+        """``(thread, message_post values, recipients)`` of the email of ``action``,
+        with ``attachments`` (the invoices' PDFs)."""
         # Recipients come from the collection-contact chain, not from the
         # template, so every step reaches the same person.
         recipients = self._recipient(action)
@@ -374,7 +383,7 @@ class DsoDunningSender(models.AbstractModel):
             "reply_to": values.get("reply_to") or None,
             "partner_ids": recipients.ids,
             "outgoing_email_to": action.company_id.dunning_email_cc or False,
-            "attachment_ids": self._invoice_attachments(action).ids,
+            "attachment_ids": attachments.ids if attachments else [],
             **(thread_values or {}),
         }
         return action.partner_id, post_values, recipients
@@ -388,36 +397,52 @@ class DsoDunningSender(models.AbstractModel):
             "sent_to": ", ".join(recipients.mapped("email_formatted") + ([cc] if cc else [])),
         }
 
-    def _post_email(self, action, values):
+    def _post_email(self, action, values, attachments=None):
         """Post the rendered email on the customer's thread; the action's values."""
-        thread, post_values, recipients = self._email_post(action, values)
+        thread, post_values, recipients = self._email_post(action, values, attachments=attachments)
         message = thread.with_context(mail_notify_force_send=False).message_post(
             message_type="comment", subtype_xmlid=SUBTYPE_XMLID, **post_values
         )
         return self._email_sent_vals(message, recipients, post_values)
 
-    def _invoice_attachments(self, action):
-        """PDF of the invoices this action covers (that customer's only)."""
-        if not action.step_id.attach_invoices:
-            return self.env["ir.attachment"]
-        moves = action.line_ids.move_id.filtered(
-            lambda m: m.is_invoice() and m.commercial_partner_id == action.partner_id
+    def _invoice_pdfs(self, actions):
+        """The invoices' legal PDFs each of ``actions`` attaches, generated together.
+
+        Returns ``(attachments, failures)``: ``{action: ir.attachment}`` for
+        the actions whose step attaches invoices, and ``{action:
+        DunningSendError}`` for those with an invoice left without its PDF.
+        The attachments stay the invoices' own: ``message_post`` only links
+        them to the message (it re-homes the composer's uploads, not a
+        document's files), so every reminder links the same files and none is
+        copied.
+        """
+        InvoicePdf = self.env["dso.dunning.invoice.pdf"]
+        invoices = {
+            action: InvoicePdf._invoices_to_attach(action)
+            for action in actions
+            if action.step_id.attach_invoices
+        }
+        pdfs, errors = InvoicePdf._legal_pdfs(
+            self.env["account.move"].sudo().union(*invoices.values())
         )
-        attachments = self.env["ir.attachment"]
-        for move in moves:
-            content, _type = self.env["ir.actions.report"]._render_qweb_pdf(
-                "account.account_invoices", move.ids
+        attachments, failures = {}, {}
+        for action, action_invoices in invoices.items():
+            failed = action_invoices.filtered(lambda invoice: invoice in errors)
+            if failed:
+                failures[action] = DunningSendError(
+                    self._for_collector(action).env._(
+                        "The PDF of invoice %(invoices)s could not be generated (%(error)s): "
+                        "fix the invoice, or untick “Attach Invoices” on the step, then retry.",
+                        invoices=", ".join(failed.mapped("name")),
+                        error="; ".join(errors[invoice] for invoice in failed),
+                    ),
+                    retryable=True,
+                )
+                continue
+            attachments[action] = self.env["ir.attachment"].union(
+                *(pdfs[invoice] for invoice in action_invoices)
             )
-            attachments |= self.env["ir.attachment"].create(
-                {
-                    "name": f"{(move.name or 'invoice').replace('/', '_')}.pdf",
-                    "raw": content,
-                    "mimetype": "application/pdf",
-                    "res_model": "dso.dunning.action",
-                    "res_id": action.id,
-                }
-            )
-        return attachments
+        return attachments, failures
 
     def _send_sms(self, action):
         template = action.step_id.sms_template_id

@@ -3,6 +3,7 @@ import datetime
 from freezegun import freeze_time
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from lxml import etree
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
@@ -182,6 +183,27 @@ class TestAlerts(AlertCase):
         step = self._alert(step_operator="not in", step_ids=[Command.set(self.step_second.ids)])
         self.assertNotIn("In dispute", self._matching(step))
         self.assertIn("Belgian", self._matching(step))
+
+    def test_customer_filters_narrow_each_other(self):
+        """Overdue, blocked and above-guarantee are separate filter groups of
+        the customers' search view: selected together they combine with AND
+        (Odoo ORs the filters of one group)."""
+        arch = self.env["res.partner"].get_views(
+            [(self.env.ref("base.view_res_partner_filter").id, "search")]
+        )["views"]["search"]["arch"]
+        groups, group = [], []
+        for node in etree.fromstring(arch):
+            if node.tag == "separator":
+                groups.append(group)
+                group = []
+            elif node.tag == "filter":
+                group.append(node.get("name"))
+        groups.append(group)
+        group_of = {name: i for i, names in enumerate(groups) for name in names}
+        narrowing = ("dunning_overdue", "dunning_blocked", "dunning_above_guarantee")
+        self.assertEqual(len({group_of[name] for name in narrowing}), 3, groups)
+        # The two exposures exclude each other: one group, either of them.
+        self.assertEqual(group_of["dunning_above_guarantee"], group_of["dunning_uninsured"])
 
     def test_credit_insurance_guarantee_and_exposure(self):
         insured = self.by_name["Public sector"].with_company(self.company)  # total 9,000

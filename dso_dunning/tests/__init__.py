@@ -26,3 +26,4 @@ from . import test_action_life
 from . import test_api_contract
 from . import test_role_screens_tour
 from . import test_day_in_the_life
+from . import test_parity

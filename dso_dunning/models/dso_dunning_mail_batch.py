@@ -138,15 +138,19 @@ class DsoDunningMailBatch(models.AbstractModel):
         """Per message, what ``_notify_get_recipients`` returns, from one query.
 
         Followers of the subtype and explicit recipients of every thread are
-        fetched together. An explicit recipient of another message of the
-        batch is kept only on its own message: whether it also follows this
-        thread with the subtype is not told apart (a contact following another
-        customer's card).
+        fetched together. The query lists an explicit recipient of another
+        message of the batch as a follower of any thread it follows, with the
+        subtype or not: such a recipient is kept only where it follows the
+        subtype (a contact following another customer's reminders), looked up
+        in one more query when there is one.
         """
         records = threads[0].browse([thread.id for thread in threads])
         all_pids = {pid for vals in msg_vals_list for pid in vals["partner_ids"]}
         data = self.env["mail.followers"]._get_recipient_data(
             records, "comment", subtype_id, list(all_pids)
+        )
+        subscribed = self._foreign_subtype_followers(
+            threads, msg_vals_list, data, all_pids, subtype_id
         )
         result = []
         real_authors = {}
@@ -159,7 +163,13 @@ class DsoDunningMailBatch(models.AbstractModel):
             recipients_data = [
                 pdata
                 for pid, pdata in data.get(thread.id, {}).items()
-                if (pid in own_pids or (pdata["is_follower"] and pid not in all_pids))
+                if (
+                    pid in own_pids
+                    or (
+                        pdata["is_follower"]
+                        and (pid not in all_pids or (thread.id, pid) in subscribed)
+                    )
+                )
                 and not (pid and pid == skip_author_id)
                 and pdata["active"] is not False
             ]
@@ -186,6 +196,31 @@ class DsoDunningMailBatch(models.AbstractModel):
             users = self.env["res.users"].browse(uid2pid)
             users._fields["partner_id"]._insert_cache(users, uid2pid.values())
         return result
+
+    @api.model
+    def _foreign_subtype_followers(self, threads, msg_vals_list, data, all_pids, subtype_id):
+        """(thread id, partner id) of the explicit recipients of other messages of
+        the batch that follow a thread with the subtype and would be notified
+        on it (an internal subtype reaches no customer), as ``message_post``
+        notifies them; no query unless such a recipient follows a thread."""
+        candidates = {
+            (thread.id, pid)
+            for thread, msg_vals in zip(threads, msg_vals_list, strict=True)
+            for pid, pdata in data.get(thread.id, {}).items()
+            if pdata["is_follower"] and pid in all_pids and pid not in msg_vals["partner_ids"]
+        }
+        if not candidates:
+            return set()
+        domain = [
+            ("res_model", "=", threads[0]._name),
+            ("res_id", "in", list({res_id for res_id, _pid in candidates})),
+            ("partner_id", "in", list({pid for _res_id, pid in candidates})),
+            ("subtype_ids", "in", [subtype_id]),
+        ]
+        if self.env["mail.message.subtype"].browse(subtype_id).internal:
+            domain.append(("partner_id.partner_share", "=", False))
+        followers = self.env["mail.followers"].sudo().search_fetch(domain, ["res_id", "partner_id"])
+        return {(f.res_id, f.partner_id.id) for f in followers} & candidates
 
     @api.model
     def _recipient_users(self, recipients_data):

@@ -15,6 +15,7 @@ the fast path does not write makes the test fail, instead of silently
 drifting after an update.
 """
 
+import ast
 import datetime
 import json
 from contextlib import closing
@@ -25,6 +26,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
+from odoo.tools.mail import email_split_and_format
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
 
@@ -54,8 +56,21 @@ def _bus_message_shape(message):
     return message.get("type"), sorted(payload) if isinstance(payload, dict) else payload
 
 
+def _mail_headers(headers):
+    """The headers of an email, the other recipients (``X-Msg-To-Add``) as a set:
+    Odoo lists them in the order its recipients query returns them, which has
+    no ORDER BY (one query per message there, one per batch here)."""
+    headers = ast.literal_eval(headers) if headers else {}
+    if "X-Msg-To-Add" in headers:
+        headers["X-Msg-To-Add"] = sorted(email_split_and_format(headers["X-Msg-To-Add"]))
+    return headers
+
+
 # Values compared through a normalised form, with the reason.
-NORMALISED = {("bus.bus", "message"): _bus_message_shape}
+NORMALISED = {
+    ("bus.bus", "message"): _bus_message_shape,
+    ("mail.mail", "headers"): _mail_headers,
+}
 
 # Tracking on, as in production (TransactionCase turns it off).
 TRACKING = {"tracking_disable": False, "mail_notrack": False}
@@ -237,7 +252,8 @@ class TestParityMailBatch(ParityCase):
             [("partner_id", "in", cls.customers.ids), ("state", "=", "planned")], order="id"
         )
 
-    def test_batch_posts_what_message_post_posts(self):
+    def _both_paths(self):
+        """What the batch posts for the actions, and what ``message_post`` posts."""
         self.assertEqual(len(self.actions), 3)
         self.assertEqual(self.actions.step_id, self.step_email)
         sender = self.sender.with_context(**TRACKING)
@@ -245,6 +261,7 @@ class TestParityMailBatch(ParityCase):
         actions = self.actions.with_env(sender.env)
 
         def fast():
+            # as _execute_batch posts them
             thread_values = sender._thread_values(actions, rendered)
             posts = [
                 sender._email_post(action, rendered[action.id], thread_values[action.id])
@@ -258,8 +275,13 @@ class TestParityMailBatch(ParityCase):
             for action in actions:
                 sender._post_email(action, rendered[action.id])
 
-        fast_outcome = self._created_by(fast, self.WATCHED, kept=lambda: self.customers)
-        core_outcome = self._created_by(core, self.WATCHED, kept=lambda: self.customers)
+        return (
+            self._created_by(fast, self.WATCHED, kept=lambda: self.customers),
+            self._created_by(core, self.WATCHED, kept=lambda: self.customers),
+        )
+
+    def test_batch_posts_what_message_post_posts(self):
+        fast_outcome, core_outcome = self._both_paths()
         # what is compared: one message per customer, an email to its contact
         # and one to the copy address, inbox and email notifications
         self.assertEqual(len(core_outcome["mail.message"]), 3)
@@ -270,6 +292,30 @@ class TestParityMailBatch(ParityCase):
             [("email", "ready"), ("inbox", "sent")],
         )
         self.assertGreaterEqual(len(core_outcome["mail.mail"]), 6)
+        self.assertSameOutcome(fast_outcome, core_outcome)
+
+    def test_recipient_of_one_reminder_following_another_customer(self):
+        """The recipient of one reminder of the batch who follows another
+        customer of the batch gets that customer's reminder only if it follows
+        its reminders, as when they are posted one by one."""
+        reminder = self.env.ref("dso_dunning.mt_dunning_reminder")
+        discussions = self.env.ref("mail.mt_comment")
+        contact = self.customers[1].dunning_contact_id
+        self.assertNotEqual(contact, self.customers[1])
+        self.customers[2].message_subscribe(partner_ids=contact.ids, subtype_ids=reminder.ids)
+        # the first customer receives its own reminders and follows the
+        # third customer's discussions, not its reminders
+        self.assertEqual(self.customers[0].dunning_contact_id, self.customers[0])
+        self.customers[2].message_subscribe(
+            partner_ids=self.customers[0].ids, subtype_ids=discussions.ids
+        )
+        fast_outcome, core_outcome = self._both_paths()
+        followed = [
+            n
+            for n in core_outcome["mail.notification"]
+            if n["res_partner_id"] in (contact | self.customers[0]).ids
+        ]
+        self.assertEqual(len(followed), 3, "contact: its customer's and the third one's")
         self.assertSameOutcome(fast_outcome, core_outcome)
 
 

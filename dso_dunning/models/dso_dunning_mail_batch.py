@@ -64,19 +64,22 @@ class DsoDunningMailBatch(models.AbstractModel):
         ):
             # The message was just created: no tracking values to search for.
             msg_vals = {**msg_vals, "tracking_value_ids": []}
+            answers = self.env["mail.message"]
             if out_of_office & (thread.user_id | self._recipient_users(recipients_data)):
-                thread._notify_thread_with_out_of_office(
+                answers = thread._notify_thread_with_out_of_office(
                     message, recipients_data, msg_vals=msg_vals
                 )
             if not recipients_data:
                 continue
             thread._notify_thread_by_inbox(message, recipients_data, msg_vals=msg_vals)
+            # automatic answers just posted on the thread are among the
+            # newest messages the email's References cite, as in message_post
             self._prepare_emails(
                 thread,
                 message,
                 msg_vals,
                 recipients_data,
-                ancestors[message.id],
+                self._pick_ancestors([*answers.sorted("id", reverse=True), *ancestors[message.id]]),
                 (mail_vals_list, notif_vals_list),
             )
             thread._notify_thread_by_web_push(message, recipients_data, msg_vals=msg_vals)
@@ -245,12 +248,12 @@ class DsoDunningMailBatch(models.AbstractModel):
 
     @api.model
     def _reference_ancestors(self, threads, messages):
-        """Per message, the earlier messages its ``References`` header cites.
+        """Per message, the earlier messages its ``References`` header may cite.
 
-        The search of ``_notify_by_email_get_base_mail_values`` (last 32
-        messages of the thread with a subtype and a Message-Id, public
-        discussions first, three kept), done once for the batch; each message
-        sees the messages older than itself, as when posted one by one.
+        The search of ``_notify_by_email_get_base_mail_values`` (messages of
+        the thread with a subtype and a Message-Id, newest first), done once
+        for the batch; each message sees the messages older than itself, as
+        when posted one by one. ``_pick_ancestors`` keeps those cited.
         """
         Message = self.env["mail.message"].sudo()
         candidates = Message.search(
@@ -265,11 +268,21 @@ class DsoDunningMailBatch(models.AbstractModel):
         by_thread = defaultdict(list)
         for candidate in candidates:
             by_thread[candidate.res_id].append(candidate)
+        return {
+            message.id: [m for m in by_thread[message.res_id] if m.id < message.id]
+            for message in messages
+        }
+
+    @api.model
+    def _pick_ancestors(self, candidates):
+        """The messages the ``References`` header cites among ``candidates``
+        (newest first): of the last 32, public discussions first, three kept."""
         outgoing_types = ("comment", "auto_comment", "email", "email_outgoing")
-        result = {}
-        for message in messages:
-            older = [m for m in by_thread[message.res_id] if m.id < message.id][:32]
-            history = Message.union(*older).sorted(
+        history = (
+            self.env["mail.message"]
+            .sudo()
+            .union(*candidates[:32])
+            .sorted(
                 lambda m: (
                     not m.is_internal and not m.subtype_id.internal,
                     m.message_type in outgoing_types,
@@ -277,8 +290,8 @@ class DsoDunningMailBatch(models.AbstractModel):
                 ),
                 reverse=True,
             )
-            result[message.id] = history[:3].sorted("id")
-        return result
+        )
+        return history[:3].sorted("id")
 
     @api.model
     def _base_mail_values(self, thread, message, partners_data, ancestors):

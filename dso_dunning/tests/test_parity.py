@@ -23,7 +23,7 @@ from unittest.mock import patch
 
 from freezegun import freeze_time
 
-from odoo import fields, models
+from odoo import Command, fields, models
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 from odoo.tools.mail import email_split_and_format
@@ -256,13 +256,13 @@ class TestParityMailBatch(ParityCase):
             [("partner_id", "in", cls.customers.ids), ("state", "=", "planned")], order="id"
         )
 
-    def _both_paths(self):
+    def _both_paths(self, actions=None):
         """What the batch posts for the actions, and what ``message_post`` posts."""
-        self.assertEqual(len(self.actions), 3)
-        self.assertEqual(self.actions.step_id, self.step_email)
+        actions = actions or self.actions
+        self.assertEqual(actions.step_id.mail_template_id, self.template_first)
         sender = self.sender.with_context(**TRACKING)
-        rendered = self.template_first._generate_template(self.actions.ids, EMAIL_FIELDS)
-        actions = self.actions.with_env(sender.env)
+        rendered = self.template_first._generate_template(actions.ids, EMAIL_FIELDS)
+        actions = actions.with_env(sender.env)
 
         def fast():
             # as _execute_batch posts them
@@ -285,6 +285,7 @@ class TestParityMailBatch(ParityCase):
         )
 
     def test_batch_posts_what_message_post_posts(self):
+        self.assertEqual(len(self.actions), 3)
         fast_outcome, core_outcome = self._both_paths()
         # what is compared: one message per customer, an email to its contact
         # and one to the copy address, inbox and email notifications
@@ -320,6 +321,41 @@ class TestParityMailBatch(ParityCase):
             if n["res_partner_id"] in (contact | self.customers[0]).ids
         ]
         self.assertEqual(len(followed), 3, "contact: its customer's and the third one's")
+        self.assertSameOutcome(fast_outcome, core_outcome)
+
+    def test_two_reminders_to_one_customer_in_a_batch(self):
+        """An invoice with its own scenario gets its own reminder, posted in the
+        same batch on the same thread: the second cites the first, as when
+        posted one after the other."""
+        override = self.env["dso.dunning.scenario"].create(
+            {
+                "name": "Own scenario",
+                "company_id": self.company.id,
+                "step_ids": [
+                    Command.create(
+                        {
+                            "name": "Own reminder",
+                            "offset_days": 5,
+                            "channel_email": True,
+                            "mode": "automatic",
+                            "mail_template_id": self.template_first.id,
+                        }
+                    )
+                ],
+            }
+        )
+        self._create_overdue_invoice(
+            self.customers[0], days_overdue=8, dunning_scenario_id=override.id
+        )
+        self._plan(partners=self.customers[0], force=True)
+        actions = self.env["dso.dunning.action"].search(
+            [("partner_id", "in", self.customers.ids), ("state", "=", "planned")], order="id"
+        )
+        self.assertEqual(len(actions.filtered(lambda a: a.partner_id == self.customers[0])), 2)
+        fast_outcome, core_outcome = self._both_paths(actions)
+        self.assertEqual(len(core_outcome["mail.message"]), 4)
+        cited = [m["references"].count("<Message-Id of new") for m in core_outcome["mail.mail"]]
+        self.assertIn(2, cited, "the second reminder cites the first")
         self.assertSameOutcome(fast_outcome, core_outcome)
 
     def test_salesperson_out_of_office_answers_as_for_message_post(self):

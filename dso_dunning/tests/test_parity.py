@@ -5,7 +5,9 @@ speed: dunning emails posted as a batch (``dso.dunning.mail.batch``) instead
 of ``message_post``; planned actions, their items, activities and followers
 inserted in SQL (``dso.dunning.planner._insert_actions``) instead of
 ``create()``; tracking logs of many actions created together
-(``dso.dunning.tracking.mixin``) instead of one ``_message_log`` each.
+(``dso.dunning.tracking.mixin``) instead of one ``_message_log`` each; the
+customers' figures upserted in SQL (``dso.dunning.figure._store``, the stale
+mark of ``dso.dunning.figure.refresh``) instead of ``create()``/``write()``.
 
 Each test builds the same inputs twice, once per path, each time in a
 savepoint rolled back afterwards (so both start from the same database), and
@@ -126,6 +128,7 @@ class ParityCase(DunningSendingCase):
         A new record is named by its rank among the new records of its model,
         sorted by their values (links to new records left out): the paths may
         create them in another order, a SQL insert in no particular order.
+        Records alike but for such links keep their creation order.
         """
         unranked = {
             (model, record.id): f"<new {model}>"

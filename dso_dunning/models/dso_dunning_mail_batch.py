@@ -64,19 +64,22 @@ class DsoDunningMailBatch(models.AbstractModel):
         ):
             # The message was just created: no tracking values to search for.
             msg_vals = {**msg_vals, "tracking_value_ids": []}
+            answers = self.env["mail.message"]
             if out_of_office & (thread.user_id | self._recipient_users(recipients_data)):
-                thread._notify_thread_with_out_of_office(
+                answers = thread._notify_thread_with_out_of_office(
                     message, recipients_data, msg_vals=msg_vals
                 )
             if not recipients_data:
                 continue
             thread._notify_thread_by_inbox(message, recipients_data, msg_vals=msg_vals)
+            # automatic answers just posted on the thread are among the
+            # newest messages the email's References cite, as in message_post
             self._prepare_emails(
                 thread,
                 message,
                 msg_vals,
                 recipients_data,
-                ancestors[message.id],
+                self._pick_ancestors([*answers.sorted("id", reverse=True), *ancestors[message.id]]),
                 (mail_vals_list, notif_vals_list),
             )
             thread._notify_thread_by_web_push(message, recipients_data, msg_vals=msg_vals)
@@ -138,15 +141,19 @@ class DsoDunningMailBatch(models.AbstractModel):
         """Per message, what ``_notify_get_recipients`` returns, from one query.
 
         Followers of the subtype and explicit recipients of every thread are
-        fetched together. An explicit recipient of another message of the
-        batch is kept only on its own message: whether it also follows this
-        thread with the subtype is not told apart (a contact following another
-        customer's card).
+        fetched together. The query lists an explicit recipient of another
+        message of the batch as a follower of any thread it follows, with the
+        subtype or not: such a recipient is kept only where it follows the
+        subtype (a contact following another customer's reminders), looked up
+        in one more query when there is one.
         """
         records = threads[0].browse([thread.id for thread in threads])
         all_pids = {pid for vals in msg_vals_list for pid in vals["partner_ids"]}
         data = self.env["mail.followers"]._get_recipient_data(
             records, "comment", subtype_id, list(all_pids)
+        )
+        subscribed = self._foreign_subtype_followers(
+            threads, msg_vals_list, data, all_pids, subtype_id
         )
         result = []
         real_authors = {}
@@ -159,7 +166,13 @@ class DsoDunningMailBatch(models.AbstractModel):
             recipients_data = [
                 pdata
                 for pid, pdata in data.get(thread.id, {}).items()
-                if (pid in own_pids or (pdata["is_follower"] and pid not in all_pids))
+                if (
+                    pid in own_pids
+                    or (
+                        pdata["is_follower"]
+                        and (pid not in all_pids or (thread.id, pid) in subscribed)
+                    )
+                )
                 and not (pid and pid == skip_author_id)
                 and pdata["active"] is not False
             ]
@@ -188,6 +201,31 @@ class DsoDunningMailBatch(models.AbstractModel):
         return result
 
     @api.model
+    def _foreign_subtype_followers(self, threads, msg_vals_list, data, all_pids, subtype_id):
+        """(thread id, partner id) of the explicit recipients of other messages of
+        the batch that follow a thread with the subtype and would be notified
+        on it (an internal subtype reaches no customer), as ``message_post``
+        notifies them; no query unless such a recipient follows a thread."""
+        candidates = {
+            (thread.id, pid)
+            for thread, msg_vals in zip(threads, msg_vals_list, strict=True)
+            for pid, pdata in data.get(thread.id, {}).items()
+            if pdata["is_follower"] and pid in all_pids and pid not in msg_vals["partner_ids"]
+        }
+        if not candidates:
+            return set()
+        domain = [
+            ("res_model", "=", threads[0]._name),
+            ("res_id", "in", list({res_id for res_id, _pid in candidates})),
+            ("partner_id", "in", list({pid for _res_id, pid in candidates})),
+            ("subtype_ids", "in", [subtype_id]),
+        ]
+        if self.env["mail.message.subtype"].browse(subtype_id).internal:
+            domain.append(("partner_id.partner_share", "=", False))
+        followers = self.env["mail.followers"].sudo().search_fetch(domain, ["res_id", "partner_id"])
+        return {(f.res_id, f.partner_id.id) for f in followers} & candidates
+
+    @api.model
     def _recipient_users(self, recipients_data):
         return self.env["res.users"].browse(
             r["uid"] for r in recipients_data if r["uid"] and not r["share"]
@@ -210,12 +248,12 @@ class DsoDunningMailBatch(models.AbstractModel):
 
     @api.model
     def _reference_ancestors(self, threads, messages):
-        """Per message, the earlier messages its ``References`` header cites.
+        """Per message, the earlier messages its ``References`` header may cite.
 
-        The search of ``_notify_by_email_get_base_mail_values`` (last 32
-        messages of the thread with a subtype and a Message-Id, public
-        discussions first, three kept), done once for the batch; each message
-        sees the messages older than itself, as when posted one by one.
+        The search of ``_notify_by_email_get_base_mail_values`` (messages of
+        the thread with a subtype and a Message-Id, newest first), done once
+        for the batch; each message sees the messages older than itself, as
+        when posted one by one. ``_pick_ancestors`` keeps those cited.
         """
         Message = self.env["mail.message"].sudo()
         candidates = Message.search(
@@ -230,11 +268,21 @@ class DsoDunningMailBatch(models.AbstractModel):
         by_thread = defaultdict(list)
         for candidate in candidates:
             by_thread[candidate.res_id].append(candidate)
+        return {
+            message.id: [m for m in by_thread[message.res_id] if m.id < message.id]
+            for message in messages
+        }
+
+    @api.model
+    def _pick_ancestors(self, candidates):
+        """The messages the ``References`` header cites among ``candidates``
+        (newest first): of the last 32, public discussions first, three kept."""
         outgoing_types = ("comment", "auto_comment", "email", "email_outgoing")
-        result = {}
-        for message in messages:
-            older = [m for m in by_thread[message.res_id] if m.id < message.id][:32]
-            history = Message.union(*older).sorted(
+        history = (
+            self.env["mail.message"]
+            .sudo()
+            .union(*candidates[:32])
+            .sorted(
                 lambda m: (
                     not m.is_internal and not m.subtype_id.internal,
                     m.message_type in outgoing_types,
@@ -242,8 +290,8 @@ class DsoDunningMailBatch(models.AbstractModel):
                 ),
                 reverse=True,
             )
-            result[message.id] = history[:3].sorted("id")
-        return result
+        )
+        return history[:3].sorted("id")
 
     @api.model
     def _base_mail_values(self, thread, message, partners_data, ancestors):

@@ -18,6 +18,7 @@
         "data/dso_dunning_scenario_data.xml",
         "data/ir_cron_data.xml",
         "data/dso_dunning_status_data.xml",
+        "data/dso_dunning_dispute_type_data.xml",
         "data/dso_dunning_alert_data.xml",
         "views/dso_dunning_scenario_views.xml",
         "views/dso_dunning_action_views.xml",

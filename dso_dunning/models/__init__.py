@@ -31,6 +31,7 @@ from . import account_partial_reconcile
 from . import res_partner
 from . import dso_dunning_demo
 from . import dso_dunning_status
+from . import dso_dunning_dispute_type
 from . import dso_dunning_alert_criteria
 from . import dso_dunning_alert
 from . import dso_dunning_alert_demo

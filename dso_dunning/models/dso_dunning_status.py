@@ -1,12 +1,17 @@
 from odoo import fields, models
 
+STATUS_SCOPES = [("customer", "Customer"), ("item", "Item")]
+
 
 class DsoDunningStatus(models.Model):
-    """One dunning status a customer can be in (normal, dispute, litigation...).
+    """One dunning status a customer or an open item can be in.
 
-    A configurable list, so alerts can select or exclude customers by status;
-    a status may pause dunning: setting it cancels the customer's pending
-    actions at once, and planning resumes when the status changes.
+    One configurable list with a scope. Customer statuses (normal, dispute,
+    litigation...) are set on the customer card and selected by alerts; one
+    that pauses dunning cancels the customer's pending actions at once.
+    Item statuses (promise to pay, dispute, payment plan...) come from the
+    commitments on the items; one that pauses dunning takes only those items
+    out of planning, the customer's other items keep being dunned.
     """
 
     _name = "dso.dunning.status"
@@ -16,9 +21,24 @@ class DsoDunningStatus(models.Model):
     name = fields.Char(required=True, translate=True)
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
+    scope = fields.Selection(
+        STATUS_SCOPES,
+        required=True,
+        default="customer",
+        help="Customer: set on the customer card. Item: set on open items by their "
+        "commitments (promises, disputes).",
+    )
     color = fields.Integer()
     description = fields.Text(translate=True)
     pause_dunning = fields.Boolean(
-        help="Customers in this status are not dunned: their pending actions are cancelled "
-        "when it is set, and planning resumes when it changes."
+        help="Customers (or items) in this status are not dunned: pending actions are "
+        "cancelled or refreshed when it is set, and planning resumes when it changes."
+    )
+    is_dispute = fields.Boolean(
+        string="Dispute", help="Items in this status are disputed by the customer."
+    )
+    followup_days = fields.Integer(
+        string="Follow-up Delay (days)",
+        help="Days after which an item in this status is followed up by default: the "
+        "promised date or the target resolution date proposed for a new commitment.",
     )

@@ -17,6 +17,9 @@ MATRIX = {
     "dso.dunning.action.line": {"auditor": "r", "collector": "r", "manager": "r", "internal": ""},
     "dso.dunning.alert": {"auditor": "r", "collector": "rwcu", "manager": "rwcu", "internal": ""},
     "dso.dunning.status": {"auditor": "r", "collector": "r", "manager": "rwcu", "internal": "r"},
+    "dso.dunning.dispute.type": {
+        "auditor": "r", "collector": "r", "manager": "rwcu", "internal": "r",
+    },  # fmt: skip
     "dso.dunning.reply": {"auditor": "r", "collector": "rwu", "manager": "rwu", "internal": ""},
     # written by the planning run only, read like the customers' figures
     "dso.dunning.figure": {"auditor": "r", "collector": "r", "manager": "r", "internal": "r"},

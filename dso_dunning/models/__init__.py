@@ -32,6 +32,8 @@ from . import res_partner
 from . import dso_dunning_demo
 from . import dso_dunning_status
 from . import dso_dunning_dispute_type
+from . import dso_dunning_commitment
+from . import dso_dunning_commitment_engine
 from . import dso_dunning_alert_criteria
 from . import dso_dunning_alert
 from . import dso_dunning_alert_demo

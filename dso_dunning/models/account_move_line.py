@@ -38,6 +38,16 @@ class AccountMoveLine(models.Model):
         "(disputed invoice).",
     )
 
+    dunning_status_id = fields.Many2one(
+        "dso.dunning.status",
+        string="Item Status",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="Set by the commitment covering the item (promise to pay, dispute...); "
+        "a status that pauses dunning keeps the item out of dunning actions.",
+    )
+
     # The predicate is implied by ``tools.alert_domain.item_domain``.
     _dunning_open_item_idx = models.Index(
         "(partner_id, date_maturity) INCLUDE"

@@ -68,6 +68,10 @@ class DsoDunningAction(models.Model):
             ("reconciled", "=", False),
             ("amount_residual", "!=", 0),
             ("no_followup", "=", False),
+            # under a promise or in dispute: not dunned, not in the statement
+            "|",
+            ("dunning_status_id", "=", False),
+            ("dunning_status_id.pause_dunning", "=", False),
         ]
 
     def _statement_items(self):

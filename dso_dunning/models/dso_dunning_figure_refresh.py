@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.tools import SQL
 
+from .dso_dunning_commitment_engine import NO_REPLAN
+
 # Customers whose ledger moved in this transaction: {(company id, customer id)}.
 LEDGER_KEY = "dso_dunning.ledger_touched"
 BATCH_SIZE = 500
@@ -14,7 +16,8 @@ class DsoDunningFigureRefresh(models.AbstractModel):
     commit; nothing is computed while the accountant waits). A light job,
     woken by the trigger, plans the stale customers again within minutes:
     overdue and outstanding amounts, days late, and their actions (a paid
-    customer's pending action is cancelled as paid).
+    customer's pending action is cancelled as paid); their running promises
+    to pay are checked first (kept as soon as the payments cover them).
     """
 
     _name = "dso.dunning.figure.refresh"
@@ -60,6 +63,7 @@ class DsoDunningFigureRefresh(models.AbstractModel):
         """Plan again the customers whose ledger moved, a batch at a time."""
         Figure = self.env["dso.dunning.figure"]
         Planner = self.env["dso.dunning.planner"]
+        Engine = self.env["dso.dunning.commitment.engine"].with_context(**{NO_REPLAN: True})
         while True:
             Figure.flush_model(["stale"])
             rows = self.env.execute_query(
@@ -80,6 +84,10 @@ class DsoDunningFigureRefresh(models.AbstractModel):
             for company_id, partner_id in rows:
                 by_company.setdefault(company_id, []).append(partner_id)
             for company_id, partner_ids in by_company.items():
+                # A payment may keep a promise: closed first, planned with the rest.
+                Engine._evaluate_promises(
+                    [("company_id", "=", company_id), ("partner_id", "in", partner_ids)]
+                )
                 Planner._plan(
                     companies=self.env["res.company"].browse(company_id),
                     partners=self.env["res.partner"].browse(partner_ids),

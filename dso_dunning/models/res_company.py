@@ -38,6 +38,12 @@ class ResCompany(models.Model):
         default=15,
         help="Actions are planned this many days ahead, so the agenda shows what is coming.",
     )
+    dunning_promise_grace_days = fields.Integer(
+        string="Promise Grace Period (days)",
+        default=3,
+        help="Days after the promised date before an unpaid promise to pay counts as broken "
+        "and dunning of its items resumes.",
+    )
     dunning_email_cc = fields.Char(
         string="Copy Dunning Emails To", help="Email address in copy of every dunning email."
     )

@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     dunning_tolerance = fields.Monetary(related="company_id.dunning_tolerance", readonly=False)
     dunning_min_interval = fields.Integer(related="company_id.dunning_min_interval", readonly=False)
     dunning_horizon = fields.Integer(related="company_id.dunning_horizon", readonly=False)
+    dunning_promise_grace_days = fields.Integer(
+        related="company_id.dunning_promise_grace_days", readonly=False
+    )
     dunning_email_cc = fields.Char(related="company_id.dunning_email_cc", readonly=False)
     dunning_send_hour_from = fields.Float(
         related="company_id.dunning_send_hour_from", readonly=False

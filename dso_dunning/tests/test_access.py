@@ -20,6 +20,11 @@ MATRIX = {
     "dso.dunning.dispute.type": {
         "auditor": "r", "collector": "r", "manager": "rwcu", "internal": "r",
     },  # fmt: skip
+    # any employee may resolve the disputes assigned to them, and only those
+    # (record rules): auditors read the others
+    "dso.dunning.commitment": {
+        "auditor": "rw", "collector": "rwc", "manager": "rwcu", "internal": "rw",
+    },  # fmt: skip
     "dso.dunning.reply": {"auditor": "r", "collector": "rwu", "manager": "rwu", "internal": ""},
     # written by the planning run only, read like the customers' figures
     "dso.dunning.figure": {"auditor": "r", "collector": "r", "manager": "r", "internal": "r"},

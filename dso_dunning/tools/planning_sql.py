@@ -150,9 +150,10 @@ def open_items(company_id, receivable_ids, partner_ids=None):
 
     Items: posted, on the receivable accounts ``receivable_ids``, not
     reconciled, with a residual, not excluded from follow-up, not on a
-    blocked invoice; of the customers (commercial partners) ``partner_ids``
-    only, unless it is None. ``balance`` is the customer's net balance over
-    all of them (credit notes and unmatched payments included).
+    blocked invoice, not in an item status that pauses dunning; of the
+    customers (commercial partners) ``partner_ids`` only, unless it is None.
+    ``balance`` is the customer's net balance over all of them (credit notes
+    and unmatched payments included).
 
     The accounts come as ids, not as a join on their type: PostgreSQL then
     estimates from the items' statistics that most open items are
@@ -166,6 +167,11 @@ def open_items(company_id, receivable_ids, partner_ids=None):
         SQL("aml.amount_residual != 0"),
         SQL("aml.no_followup IS NOT TRUE"),
         SQL("move.payment_state IS DISTINCT FROM 'blocked'"),
+        # not in an item status that pauses dunning (promise to pay, dispute...)
+        SQL(
+            "(aml.dunning_status_id IS NULL OR aml.dunning_status_id NOT IN"
+            " (SELECT id FROM dso_dunning_status WHERE pause_dunning))"
+        ),
         SQL("aml.account_id IN %s", tuple(receivable_ids) or (0,)),
     ]
     if partner_ids is not None:

@@ -1,0 +1,259 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+from ..tools import commitments
+
+# What a resolver without a dunning role may change on the disputes assigned to them.
+RESOLVER_FIELDS = frozenset({"state", "resolution", "comment", "date_closed"})
+# A change of these fields changes the status of the items.
+ITEM_FIELDS = frozenset({"state", "kind", "move_line_ids"})
+
+
+class DsoDunningCommitment(models.Model):
+    """One commitment on some open items of one customer: a promise to pay or a dispute.
+
+    While it runs, it gives its items a status (promise to pay, dispute)
+    that may take them out of dunning; the customer's other items keep
+    being dunned. A promise is kept, partially kept or broken by the
+    payments on its items (``_evaluate_promises``); a dispute is worked by
+    its resolver and resolved (credit note, rejected, withdrawn). The
+    status of an item is written on the journal item itself, so that
+    planning reads it with the item at no extra cost.
+    """
+
+    _name = "dso.dunning.commitment"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Dunning Commitment"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    kind = fields.Selection(commitments.KINDS, required=True, default="promise", index=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        tracking=True,
+        domain=[("parent_id", "=", False)],
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    move_line_ids = fields.Many2many(
+        "account.move.line",
+        "dso_dunning_commitment_move_line_rel",
+        "commitment_id",
+        "move_line_id",
+        string="Items",
+        check_company=True,
+        copy=False,
+    )
+    item_summary = fields.Text(string="Items Covered", compute="_compute_item_summary")
+    amount = fields.Monetary(
+        compute="_compute_amount",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="Promise: the amount promised (default: what is left to pay on the items).",
+    )
+    amount_start = fields.Monetary(
+        string="Owed at Start", readonly=True, help="Residual of the items when it was made."
+    )
+    amount_paid = fields.Monetary(
+        string="Paid Since", readonly=True, help="Paid on the items since the promise."
+    )
+    date = fields.Date(
+        index=True,
+        tracking=True,
+        help="Promise: the promised payment date. Dispute: the target resolution date.",
+    )
+    state = fields.Selection(
+        commitments.STATES, required=True, default="open", index=True, tracking=True
+    )
+    resolution = fields.Selection(commitments.RESOLUTIONS, tracking=True)
+    date_closed = fields.Date(string="Closed On", readonly=True)
+    status_id = fields.Many2one(
+        "dso.dunning.status",
+        string="Item Status",
+        compute="_compute_status_id",
+        store=True,
+        index=True,
+        help="The status this commitment gives its items.",
+    )
+    dispute_type_id = fields.Many2one("dso.dunning.dispute.type", index=True, tracking=True)
+    resolver_id = fields.Many2one(
+        "res.users",
+        string="Resolver",
+        index=True,
+        tracking=True,
+        domain=[("share", "=", False)],
+        help="Who works the dispute: gets an activity and may resolve it.",
+    )
+    comment = fields.Text()
+
+    @api.depends("kind", "partner_id")
+    def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        for commitment in self:
+            commitment.display_name = self.env._(
+                "%(kind)s - %(customer)s",
+                kind=kinds.get(commitment.kind, ""),
+                customer=commitment.partner_id.name or "",
+            )
+
+    @api.depends("move_line_ids")
+    def _compute_item_summary(self):
+        # sudo: collectors and resolvers need no accounting rights to see what is covered
+        for commitment in self:
+            commitment.item_summary = "\n".join(
+                f"{line.move_name or line.name} ({line.date_maturity or line.date}): "
+                f"{line.amount_residual:.2f}"
+                for line in commitment.sudo().move_line_ids
+            )
+
+    @api.depends("move_line_ids")
+    def _compute_amount(self):
+        for commitment in self:
+            commitment.amount = sum(commitment.sudo().move_line_ids.mapped("amount_residual"))
+
+    @api.depends("kind", "state")
+    def _compute_status_id(self):
+        for commitment in self:
+            xmlid = commitments.ITEM_STATUS_XMLIDS.get((commitment.kind, commitment.state))
+            commitment.status_id = xmlid and self.env.ref(xmlid, raise_if_not_found=False)
+
+    @api.constrains("move_line_ids", "partner_id", "company_id", "state")
+    def _check_move_line_ids(self):
+        for commitment in self.sudo():
+            lines = commitment.move_line_ids
+            if commitment.state not in commitments.RUNNING_STATES:
+                continue
+            if not lines:
+                raise ValidationError(self.env._("Select the items this commitment covers."))
+            wrong = lines.filtered(
+                lambda line, c=commitment: line.commercial_partner_id != c.partner_id
+                or line.company_id != c.company_id
+                or line.account_id.account_type != "asset_receivable"
+                or line.parent_state != "posted"
+                or line.reconciled
+            )
+            if wrong:
+                raise ValidationError(
+                    self.env._(
+                        "Only open receivable items of %(customer)s can be covered: remove "
+                        "%(items)s.",
+                        customer=commitment.partner_id.display_name,
+                        items=", ".join(wrong.mapped("move_name")),
+                    )
+                )
+            taken = self.search(
+                [
+                    ("id", "!=", commitment.id),
+                    ("state", "in", commitments.RUNNING_STATES),
+                    ("move_line_ids", "in", lines.ids),
+                ],
+                limit=1,
+            )
+            if taken:
+                raise ValidationError(
+                    self.env._(
+                        "These items are already covered by %(other)s: close it first.",
+                        other=taken.display_name,
+                    )
+                )
+
+    @api.constrains("kind", "date", "amount")
+    def _check_promise(self):
+        for commitment in self.filtered(lambda c: c.kind == "promise"):
+            if not commitment.date or commitment.amount <= 0:
+                raise ValidationError(
+                    self.env._("A promise to pay needs a promised date and a positive amount.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("partner_id"):
+                partner = self.env["res.partner"].browse(vals["partner_id"])
+                vals["partner_id"] = partner.commercial_partner_id.id
+        records = super().create(vals_list)
+        for commitment in records:
+            commitment.amount_start = sum(commitment.sudo().move_line_ids.mapped("amount_residual"))
+        records._engine()._apply(records.sudo().move_line_ids, records._customers())
+        records._schedule_resolver_activity()
+        return records
+
+    def write(self, vals):
+        self._check_resolver_write(vals)
+        lines = self.sudo().move_line_ids if ITEM_FIELDS & vals.keys() else None
+        result = super().write(vals)
+        if lines is not None:
+            self._engine()._apply(lines | self.sudo().move_line_ids, self._customers())
+        if vals.get("resolver_id"):
+            self._schedule_resolver_activity()
+        return result
+
+    def unlink(self):
+        lines, customers, engine = self.sudo().move_line_ids, self._customers(), self._engine()
+        result = super().unlink()
+        engine._apply(lines, customers)
+        return result
+
+    def action_start(self):
+        """The resolver starts working the dispute."""
+        self.filtered(lambda c: c.kind == "dispute" and c.state == "open").write(
+            {"state": "in_progress"}
+        )
+
+    def action_resolve_credit_note(self):
+        return self._resolve("credit_note")
+
+    def action_resolve_rejected(self):
+        return self._resolve("rejected")
+
+    def action_resolve_withdrawn(self):
+        return self._resolve("withdrawn")
+
+    def _resolve(self, resolution):
+        """Close running disputes: their items go back to dunning (or are credited)."""
+        disputes = self.filtered(
+            lambda c: c.kind == "dispute" and c.state in commitments.RUNNING_STATES
+        )
+        disputes.write(
+            {
+                "state": "resolved",
+                "resolution": resolution,
+                "date_closed": fields.Date.context_today(self),
+            }
+        )
+        # sudo: the activity may be the resolver's or a collector's
+        disputes.sudo().activity_feedback(["mail.mail_activity_data_todo"])
+        return True
+
+    def _schedule_resolver_activity(self):
+        for commitment in self.filtered(lambda c: c.kind == "dispute" and c.resolver_id):
+            commitment.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=commitment.date or fields.Date.context_today(self),
+                summary=self.env._("Resolve this dispute"),
+                note=commitment.comment or "",
+                user_id=commitment.resolver_id.id,
+            )
+
+    def _customers(self):
+        return {(c.company_id.id, c.partner_id.id) for c in self}
+
+    def _engine(self):
+        return self.env["dso.dunning.commitment.engine"].sudo()
+
+    def _check_resolver_write(self, vals):
+        """Without a dunning role, only the resolver's fields change (the rules chose the records)."""
+        if self.env.su or self.env.user.has_group("dso_dunning.group_dso_dunning_collector"):
+            return
+        mixins = set(self.env["mail.thread"]._fields) | set(self.env["mail.activity.mixin"]._fields)
+        if vals.keys() - RESOLVER_FIELDS - mixins:
+            raise AccessError(
+                self.env._("As resolver you may only progress, resolve or comment a dispute.")
+            )

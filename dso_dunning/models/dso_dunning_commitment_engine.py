@@ -1,0 +1,141 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools import commitments
+from ..tools.action_states import PENDING_STATES
+
+# Context key: the caller plans the customers itself (the ledger refresh job).
+NO_REPLAN = "dso_dunning_no_replan"
+
+
+class DsoDunningCommitmentEngine(models.AbstractModel):
+    """What commitments do to items and planning.
+
+    An item's status is written on the journal item (``dunning_status_id``)
+    whenever a commitment covering it is made, changes state or is deleted:
+    the latest commitment covering the item decides. Nothing is computed
+    when Odoo posts or reconciles other entries. The customers concerned are
+    then planned again at once: a pending action whose items are all paused
+    is cancelled, the others are refreshed without the paused items.
+    """
+
+    _name = "dso.dunning.commitment.engine"
+    _description = "Dunning Commitments Engine"
+
+    @api.model
+    def _apply(self, lines, customers):
+        """Write the status of ``lines``, then plan ``customers`` ({(company id, partner id)})."""
+        self._write_item_statuses(lines)
+        if customers and not self.env.context.get(NO_REPLAN):
+            self._replan(customers)
+
+    @api.model
+    def _write_item_statuses(self, lines):
+        if not lines:
+            return
+        Commitment = self.env["dso.dunning.commitment"]
+        Commitment.flush_model(["status_id", "move_line_ids"])
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_move_line aml
+                   SET dunning_status_id = (
+                       SELECT commitment.status_id
+                         FROM dso_dunning_commitment_move_line_rel rel
+                         JOIN dso_dunning_commitment commitment
+                           ON commitment.id = rel.commitment_id
+                        WHERE rel.move_line_id = aml.id
+                     ORDER BY commitment.id DESC
+                        LIMIT 1)
+                 WHERE aml.id IN %(ids)s
+                """,
+                ids=tuple(lines.ids),
+            )
+        )
+        lines.invalidate_recordset(["dunning_status_id"])
+
+    @api.model
+    def _replan(self, customers):
+        by_company = {}
+        for company_id, partner_id in customers:
+            by_company.setdefault(company_id, set()).add(partner_id)
+        Planner = self.env["dso.dunning.planner"].sudo()
+        for company_id, partner_ids in by_company.items():
+            company = self.env["res.company"].browse(company_id)
+            partners = self.env["res.partner"].browse(sorted(partner_ids))
+            self._cancel_paused_actions(company, partners)
+            Planner._plan(companies=company, partners=partners, force=True)
+
+    @api.model
+    def _cancel_paused_actions(self, company, partners):
+        """Pending actions that list only paused items are cancelled, with why."""
+        actions = (
+            self.env["dso.dunning.action"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("partner_id", "in", partners.ids),
+                    ("state", "in", PENDING_STATES),
+                ]
+            )
+        )
+        for action in actions:
+            items = action.line_ids.move_line_id
+            if not items or not all(item.dunning_status_id.pause_dunning for item in items):
+                continue
+            action._cancel("paused")
+            action.message_post(
+                body=self.env._(
+                    "Dunning paused: its items are in status %(statuses)s.",
+                    statuses=", ".join(items.dunning_status_id.mapped("name")),
+                )
+            )
+
+    @api.model
+    def _evaluate_promises(self, domain, today=None):
+        """Close the running promises of ``domain`` that are kept or whose deadline passed.
+
+        Returns the customers whose promises were closed ({(company id, partner id)}).
+        """
+        today = today or fields.Date.context_today(self)
+        promises = (
+            self.env["dso.dunning.commitment"]
+            .sudo()
+            .search([("kind", "=", "promise"), ("state", "=", "open"), *domain])
+        )
+        closed = set()
+        for promise in promises:
+            residual = sum(promise.move_line_ids.mapped("amount_residual"))
+            paid = promise.amount_start - residual
+            state = commitments.promise_outcome(
+                promise.amount,
+                paid,
+                residual,
+                commitments.promise_deadline(
+                    promise.date, promise.company_id.dunning_promise_grace_days
+                ),
+                today,
+                rounding=promise.currency_id.rounding / 2,
+            )
+            vals = {"amount_paid": paid} if paid != promise.amount_paid else {}
+            if state != "open":
+                vals.update(state=state, date_closed=today)
+                closed.add((promise.company_id.id, promise.partner_id.id))
+            if vals:
+                promise.write(vals)
+        return closed
+
+    @api.model
+    def _cron_evaluate_promises(self):
+        """Daily: promises whose deadline passed are kept, partially kept or broken.
+
+        Their customers are planned again at once: a broken promise's items
+        are dunned from today.
+        """
+        today = fields.Date.context_today(self)
+        # Past their date, whatever the grace period: the rule decides per company.
+        engine = self.with_context(**{NO_REPLAN: True})
+        closed = engine._evaluate_promises([("date", "<", today)], today)
+        if closed:
+            self._replan(closed)

@@ -85,7 +85,6 @@ class DsoDunningCommitment(models.Model):
     dispute_type_id = fields.Many2one("dso.dunning.dispute.type", index=True, tracking=True)
     resolver_id = fields.Many2one(
         "res.users",
-        string="Resolver",
         index=True,
         tracking=True,
         domain=[("share", "=", False)],
@@ -133,11 +132,13 @@ class DsoDunningCommitment(models.Model):
             if not lines:
                 raise ValidationError(self.env._("Select the items this commitment covers."))
             wrong = lines.filtered(
-                lambda line, c=commitment: line.commercial_partner_id != c.partner_id
-                or line.company_id != c.company_id
-                or line.account_id.account_type != "asset_receivable"
-                or line.parent_state != "posted"
-                or line.reconciled
+                lambda line, c=commitment: (
+                    line.partner_id.commercial_partner_id != c.partner_id
+                    or line.company_id != c.company_id
+                    or line.account_id.account_type != "asset_receivable"
+                    or line.parent_state != "posted"
+                    or line.reconciled
+                )
             )
             if wrong:
                 raise ValidationError(
@@ -178,7 +179,12 @@ class DsoDunningCommitment(models.Model):
             if vals.get("partner_id"):
                 partner = self.env["res.partner"].browse(vals["partner_id"])
                 vals["partner_id"] = partner.commercial_partner_id.id
-        records = super().create(vals_list)
+        # Covering items needs no accounting rights (Odoo checks the read
+        # right on the items of a many2many): the rights on commitments are
+        # checked here, the items by ``_check_move_line_ids``.
+        self.check_access("create")
+        records = super(DsoDunningCommitment, self.sudo()).create(vals_list).with_env(self.env)
+        records.check_access("create")
         for commitment in records:
             commitment.amount_start = sum(commitment.sudo().move_line_ids.mapped("amount_residual"))
         records._engine()._apply(records.sudo().move_line_ids, records._customers())
@@ -188,7 +194,11 @@ class DsoDunningCommitment(models.Model):
     def write(self, vals):
         self._check_resolver_write(vals)
         lines = self.sudo().move_line_ids if ITEM_FIELDS & vals.keys() else None
-        result = super().write(vals)
+        if "move_line_ids" in vals and not self.env.su:
+            self.check_access("write")  # then as in create()
+            result = super(DsoDunningCommitment, self.sudo()).write(vals)
+        else:
+            result = super().write(vals)
         if lines is not None:
             self._engine()._apply(lines | self.sudo().move_line_ids, self._customers())
         if vals.get("resolver_id"):
@@ -249,7 +259,7 @@ class DsoDunningCommitment(models.Model):
         return self.env["dso.dunning.commitment.engine"].sudo()
 
     def _check_resolver_write(self, vals):
-        """Without a dunning role, only the resolver's fields change (the rules chose the records)."""
+        """Without a dunning role, only the resolver's fields change (rules chose the records)."""
         if self.env.su or self.env.user.has_group("dso_dunning.group_dso_dunning_collector"):
             return
         mixins = set(self.env["mail.thread"]._fields) | set(self.env["mail.activity.mixin"]._fields)

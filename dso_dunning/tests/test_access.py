@@ -18,13 +18,19 @@ MATRIX = {
     "dso.dunning.alert": {"auditor": "r", "collector": "rwcu", "manager": "rwcu", "internal": ""},
     "dso.dunning.status": {"auditor": "r", "collector": "r", "manager": "rwcu", "internal": "r"},
     "dso.dunning.dispute.type": {
-        "auditor": "r", "collector": "r", "manager": "rwcu", "internal": "r",
-    },  # fmt: skip
+        "auditor": "r",
+        "collector": "r",
+        "manager": "rwcu",
+        "internal": "r",
+    },
     # any employee may resolve the disputes assigned to them, and only those
     # (record rules): auditors read the others
     "dso.dunning.commitment": {
-        "auditor": "rw", "collector": "rwc", "manager": "rwcu", "internal": "rw",
-    },  # fmt: skip
+        "auditor": "rw",
+        "collector": "rwc",
+        "manager": "rwcu",
+        "internal": "rw",
+    },
     "dso.dunning.reply": {"auditor": "r", "collector": "rwu", "manager": "rwu", "internal": ""},
     # written by the planning run only, read like the customers' figures
     "dso.dunning.figure": {"auditor": "r", "collector": "r", "manager": "r", "internal": "r"},

@@ -85,6 +85,29 @@ class TestCommitments(DunningUsersMixin, DunningSendingCase):
         self.assertFalse(self._items(disputed).dunning_status_id)
         self.assertEqual(self._live_actions(partner).line_ids.move_id, disputed | other)
 
+    def test_collector_records_a_dispute_from_an_action_on_one_of_its_items(self):
+        partner = self._customer("Assistant SA")
+        disputed = self._create_overdue_invoice(partner, days_overdue=20, amount=300)
+        other = self._create_overdue_invoice(partner, days_overdue=20, amount=500)
+        self._plan(partners=partner, force=True)
+        action = self._live_actions(partner).with_user(self.user_collector)
+        opened = (
+            self.env["dso.dunning.commitment.create"]
+            .with_user(self.user_collector)
+            ._open_for(action)
+        )
+        wizard = (
+            self.env[opened["res_model"]].with_user(self.user_collector).browse(opened["res_id"])
+        )
+        self.assertEqual(wizard.line_ids.mapped("move_name"), (disputed | other).mapped("name"))
+        wizard.line_ids.filtered(lambda l: l.move_name == other.name).selected = False
+        wizard.write({"kind": "dispute", "dispute_type_id": self.price.id})
+        result = wizard.action_apply()
+        dispute = self.env["dso.dunning.commitment"].browse(result["res_id"])
+        self.assertRecordValues(dispute, [{"kind": "dispute", "dispute_type_id": self.price.id}])
+        self.assertIn(disputed.name, dispute.with_user(self.user_collector).item_summary)
+        self.assertEqual(self._live_actions(partner).line_ids.move_id, other)
+
     def test_dispute_on_every_item_cancels_the_pending_action_with_why(self):
         partner = self._customer("Tout Conteste SA")
         invoice = self._create_overdue_invoice(partner, days_overdue=20, amount=300)

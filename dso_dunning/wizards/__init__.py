@@ -1,2 +1,3 @@
 from . import dso_dunning_action_reschedule
 from . import dso_dunning_action_print
+from . import dso_dunning_commitment_create

@@ -1,0 +1,128 @@
+import datetime
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import commitments
+
+# The item status whose follow-up delay proposes the date, by kind.
+DEFAULT_STATUS_XMLIDS = {
+    "promise": commitments.ITEM_STATUS_XMLIDS["promise", "open"],
+    "dispute": commitments.ITEM_STATUS_XMLIDS["dispute", "open"],
+}
+
+
+class DsoDunningCommitmentCreate(models.TransientModel):
+    """Record a promise to pay or a dispute on some open items of one customer.
+
+    Opened on an action (its items) or on a customer card (its open items);
+    the items come as lines the user unticks, so that no accounting right
+    is needed to see them.
+    """
+
+    _name = "dso.dunning.commitment.create"
+    _description = "Record a Promise or a Dispute"
+
+    kind = fields.Selection(commitments.KINDS, required=True, default="promise")
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    line_ids = fields.One2many("dso.dunning.commitment.create.line", "wizard_id", string="Items")
+    date = fields.Date(
+        compute="_compute_date",
+        store=True,
+        readonly=False,
+        help="Promise: the promised payment date. Dispute: the target resolution date.",
+    )
+    amount = fields.Monetary(help="Promise: the amount promised; empty: what the items owe.")
+    dispute_type_id = fields.Many2one("dso.dunning.dispute.type")
+    resolver_id = fields.Many2one("res.users", domain=[("share", "=", False)])
+    comment = fields.Text()
+
+    @api.depends("kind")
+    def _compute_date(self):
+        for wizard in self:
+            status = self.env.ref(DEFAULT_STATUS_XMLIDS[wizard.kind], raise_if_not_found=False)
+            today = fields.Date.context_today(self)
+            wizard.date = today + datetime.timedelta(days=status.followup_days if status else 0)
+
+    @api.model
+    def _open_for(self, records):
+        """The wizard on an action (its items) or a customer (its open items), as an action."""
+        if records._name == "dso.dunning.action":
+            records.ensure_one()
+            partner, company = records.partner_id, records.company_id
+            items = records.line_ids.move_line_id
+        else:
+            partner, company = records.commercial_partner_id[:1], self.env.company
+            items = (
+                self.env["account.move.line"]
+                .sudo()
+                .search(
+                    [
+                        ("company_id", "=", company.id),
+                        ("partner_id.commercial_partner_id", "=", partner.id),
+                        ("account_id.account_type", "=", "asset_receivable"),
+                        ("parent_state", "=", "posted"),
+                        ("reconciled", "=", False),
+                        ("amount_residual", "!=", 0),
+                    ],
+                    order="date_maturity, id",
+                )
+            )
+        wizard = self.create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "line_ids": [fields.Command.create({"move_line_id": item.id}) for item in items],
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Record a Promise or a Dispute"),
+            "res_model": self._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def action_apply(self):
+        self.ensure_one()
+        items = self.line_ids.filtered("selected").move_line_id
+        if not items:
+            raise UserError(self.env._("Tick at least one item the promise or dispute covers."))
+        vals = {
+            "kind": self.kind,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "move_line_ids": [fields.Command.set(items.ids)],
+            "date": self.date,
+            "comment": self.comment,
+        }
+        if self.kind == "promise" and self.amount:
+            vals["amount"] = self.amount
+        if self.kind == "dispute":
+            vals.update(dispute_type_id=self.dispute_type_id.id, resolver_id=self.resolver_id.id)
+        commitment = self.env["dso.dunning.commitment"].create(vals)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": commitment._name,
+            "res_id": commitment.id,
+            "view_mode": "form",
+        }
+
+
+class DsoDunningCommitmentCreateLine(models.TransientModel):
+    """One open item offered to the commitment; unticked, it is left out."""
+
+    _name = "dso.dunning.commitment.create.line"
+    _description = "Item of a Promise or a Dispute to Record"
+
+    wizard_id = fields.Many2one("dso.dunning.commitment.create", required=True, ondelete="cascade")
+    selected = fields.Boolean(string="Covered", default=True)
+    move_line_id = fields.Many2one("account.move.line", required=True, ondelete="cascade")
+    # related fields read as superuser: no accounting right needed to see the items
+    move_name = fields.Char(related="move_line_id.move_name", string="Document")
+    date_maturity = fields.Date(related="move_line_id.date_maturity", string="Due Date")
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    amount_residual = fields.Monetary(related="move_line_id.amount_residual", string="Residual")

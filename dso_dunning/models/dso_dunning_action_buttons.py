@@ -9,7 +9,7 @@ from ..tools.action_states import PENDING_STATES, delivery_vals
 class DsoDunningAction(models.Model):
     """The buttons of an action (agenda, form, list) and the outcome of a manual one."""
 
-    _inherit = "dso.dunning.action"
+    _inherit = "dso.dunning.action"  # pylint: disable=consider-merging-classes-inherited
 
     def _filter_or_raise(self, predicate, message):
         """The actions of ``self`` a button applies to; a clear error when none does."""

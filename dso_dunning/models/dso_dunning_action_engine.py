@@ -7,7 +7,7 @@ class DsoDunningAction(models.Model):
     """What the engine does to actions: schedule the collector's activity,
     decide what may be sent, record an error, cancel."""
 
-    _inherit = "dso.dunning.action"
+    _inherit = "dso.dunning.action"  # pylint: disable=consider-merging-classes-inherited
 
     def _schedule_collector_activities(self):
         """Manual steps become an activity (call or to-do) for the collector.

@@ -38,7 +38,7 @@ class ResPartner(models.Model):
     and alerts in ``res_partner_alerts``.
     """
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     dunning_scenario_id = fields.Many2one(
         "dso.dunning.scenario",

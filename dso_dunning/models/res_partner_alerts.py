@@ -10,7 +10,7 @@ from .res_partner import FIGURES
 class ResPartner(models.Model):
     """Alerts: not-yet-due figure, dunning status, credit insurance, squares."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     dunning_not_due_amount = fields.Float(
         string="Not Yet Due", digits="Account", **FIGURES["dunning_not_due_amount"]

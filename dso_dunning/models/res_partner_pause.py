@@ -12,7 +12,7 @@ class ResPartner(models.Model):
     a block or a pausing status cancels the pending actions, a date edited in the
     card's list reschedules, a corrected phone number sends a stopped text message again."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     dunning_block_reason = fields.Selection(
         [

@@ -9,7 +9,7 @@ SMS_NUMBER_FIELDS = frozenset({"phone", "country_id"})
 class ResPartner(models.Model):
     """Text messages that stopped on a customer's phone number are sent again once it changes."""
 
-    _inherit = "res.partner"
+    _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
     # Set on the customer when one of its text messages stops on the number
     # (``dso.dunning.action._set_error``), never reset: it only spares the

@@ -3,7 +3,8 @@ from collections import Counter
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..tools.action_states import PENDING_STATES, delivery_vals
+from ..tools import pause
+from ..tools.action_states import PENDING_STATES, SENDABLE_STATES, delivery_vals
 
 
 class DsoDunningAction(models.Model):
@@ -49,9 +50,7 @@ class DsoDunningAction(models.Model):
     def action_send_now(self):
         """Execute now, whatever the date; a locked action is being sent by the cron."""
         actions = self._filter_or_raise(
-            lambda a: (
-                a.mode != "manual" and a.state in ("planned", "to_confirm", "confirmed", "error")
-            ),
+            lambda a: a.mode != "manual" and a.state in SENDABLE_STATES,
             self.env._(
                 "Nothing to send: only automatic actions that are planned, to confirm, "
                 "confirmed or in error can be sent."
@@ -189,11 +188,6 @@ class DsoDunningAction(models.Model):
         to edit contacts: hence sudo (the caller checked the role).
         """
         for action in self:
-            if action.outcome == "promise":
-                action.partner_id.sudo().write(
-                    {"dunning_block_reason": "promise", "dunning_block_until": action.promise_date}
-                )
-            elif action.outcome == "dispute":
-                action.partner_id.sudo().write(
-                    {"dunning_block_reason": "dispute", "dunning_block_until": False}
-                )
+            block = pause.block_vals(action.outcome, action.promise_date)
+            if block:
+                action.partner_id.sudo().write(block)

@@ -325,10 +325,10 @@ class TestPlanning(DunningPlanningCase):
         Planner = type(self.planner)
         original = Planner._plan_partner
 
-        def _plan_partner(planner, company, partner, *args):
+        def _plan_partner(planner, batch, partner, *args):
             if partner == bad:
                 raise ValueError("corrupt customer")
-            return original(planner, company, partner, *args)
+            return original(planner, batch, partner, *args)
 
         with (
             patch.object(Planner, "_plan_partner", _plan_partner),

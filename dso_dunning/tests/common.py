@@ -1,7 +1,9 @@
 import datetime
+import importlib.util
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
+from odoo.tools.misc import file_path
 
 from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT, BaseCommon
 
@@ -13,6 +15,15 @@ DUNNING_USERS = (
     ("internal", "dso_internal", "Ines Internal", "base.group_user"),
     ("admin", "dso_admin", "Adam Admin", "base.group_system,dso_dunning.group_dso_dunning_manager"),
 )
+
+
+def run_migration(cr, version, stage):
+    """Run dso_dunning's ``migrations/<version>/<stage>-migration.py`` as an update does."""
+    path = file_path(f"dso_dunning/migrations/{version}/{stage}-migration.py")
+    spec = importlib.util.spec_from_file_location(f"dso_dunning_{stage}_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.migrate(cr, version)
 
 
 class DunningUsersMixin:

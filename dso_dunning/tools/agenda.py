@@ -1,4 +1,4 @@
-"""Agenda rules: which colour an action shows, which tab it belongs to.
+"""Agenda rules: which colour an action shows.
 
 Plain functions on plain values, so the colour code of the seeds can be
 tested without records and reused by list decorations, kanban cards and
@@ -35,10 +35,3 @@ def agenda_color(mode, state, date, today):
     if state in ("confirmed", "to_post"):
         return GREEN
     return RED if date <= today else WHITE
-
-
-def agenda_tab(mode, state):
-    """Tab of the agenda that lists the action: manual, automatic or history."""
-    if state not in PENDING_STATES:
-        return "history"
-    return "manual" if mode == "manual" else "automatic"

@@ -206,6 +206,7 @@ class ResPartner(models.Model):
         return next((user for user in candidates if user.active), self.env["res.users"])
 
     def _dunning_scenario(self, company):
+        """Scenario of this customer in ``company``: own, else the company default."""
         self.ensure_one()
         return self.with_company(company).dunning_scenario_id or company.dunning_default_scenario_id
 

@@ -2,7 +2,7 @@
     "name": "Dunning Cockpit",
     "summary": "Credit collection cockpit: dunning scenarios, daily agenda, "
     "automatic reminders, alerts",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "dso_dunning contributors",
@@ -36,6 +36,7 @@
         "report/dso_dunning_action_report_views.xml",
         "views/dso_dunning_menus.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
     "demo": [
         "demo/dso_dunning_demo.xml",
         "demo/dso_dunning_alert_demo.xml",

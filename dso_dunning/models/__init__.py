@@ -4,6 +4,8 @@ from . import dso_dunning_scenario
 from . import dso_dunning_step
 from . import dso_dunning_tracking_mixin
 from . import dso_dunning_action
+from . import dso_dunning_action_engine
+from . import dso_dunning_action_buttons
 from . import dso_dunning_action_statement
 from . import dso_dunning_agenda
 from . import dso_dunning_action_report
@@ -29,6 +31,9 @@ from . import dso_dunning_figure
 from . import dso_dunning_figure_refresh
 from . import account_partial_reconcile
 from . import res_partner
+from . import res_partner_sms
+from . import res_partner_pause
+from . import res_partner_alerts
 from . import dso_dunning_demo
 from . import dso_dunning_status
 from . import dso_dunning_dispute_type

@@ -72,35 +72,32 @@ class AccountMoveLine(models.Model):
                 and line.move_id.payment_state == "blocked"
             )
 
-    def _auto_init(self):
-        """Fill both columns in SQL when they are created (install or update).
 
-        Left to the ORM, a new stored computed column is computed record by
-        record: hours on a database of millions of journal items.
-        """
-        cr = self.env.cr
-        if not sql.column_exists(cr, self._table, "dunning_item_kind"):
-            sql.create_column(cr, self._table, "dunning_item_kind", "varchar")
-            sql.create_column(cr, self._table, "dunning_blocked", "boolean")
-            self._fill_dunning_item_columns()
-        return super()._auto_init()
+def add_dunning_item_columns(cr):
+    """Create and fill both columns in SQL when they do not exist yet.
 
-    def _fill_dunning_item_columns(self):
-        """Set both columns of every receivable item in one UPDATE.
-
-        Other items keep NULL in both, read as False: what the ORM computes.
-        """
-        self.env.cr.execute(
-            SQL(
-                """
-                UPDATE account_move_line line
-                   SET dunning_item_kind = COALESCE(%(kinds)s::jsonb ->> move.move_type, 'other'),
-                       dunning_blocked = move.payment_state = 'blocked'
-                  FROM account_move move, account_account account
-                 WHERE move.id = line.move_id
-                   AND account.id = line.account_id
-                   AND account.account_type = 'asset_receivable'
-                """,
-                kinds=json.dumps(ITEM_KIND_OF_MOVE_TYPE),
-            )
+    Called before the module's models load, on install (``pre_init_hook``)
+    and on the update that brings them (``migrations/19.0.1.2.0``): left to
+    the ORM, a new stored computed column is computed record by record, hours
+    on a database of millions of journal items. Receivable items get their
+    values in one UPDATE; other items keep NULL in both, read as False: what
+    the ORM computes.
+    """
+    if sql.column_exists(cr, "account_move_line", "dunning_item_kind"):
+        return
+    sql.create_column(cr, "account_move_line", "dunning_item_kind", "varchar")
+    sql.create_column(cr, "account_move_line", "dunning_blocked", "boolean")
+    cr.execute(
+        SQL(
+            """
+            UPDATE account_move_line line
+               SET dunning_item_kind = COALESCE(%(kinds)s::jsonb ->> move.move_type, 'other'),
+                   dunning_blocked = move.payment_state = 'blocked'
+              FROM account_move move, account_account account
+             WHERE move.id = line.move_id
+               AND account.id = line.account_id
+               AND account.account_type = 'asset_receivable'
+            """,
+            kinds=json.dumps(ITEM_KIND_OF_MOVE_TYPE),
         )
+    )

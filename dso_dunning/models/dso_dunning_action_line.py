@@ -3,7 +3,7 @@ from odoo.tools import sql
 
 from ..tools import schema
 
-# Log columns an earlier version created on items (see ``_auto_init``).
+# Log columns an earlier version created on items (see ``_drop_old_log_columns``).
 OLD_LOG_COLUMNS = ("create_uid", "write_uid", "create_date", "write_date")
 
 
@@ -39,12 +39,8 @@ class DsoDunningActionLine(models.Model):
         string="Residual in Currency", currency_field="currency_id"
     )
 
-    def _auto_init(self):
-        self._drop_old_log_columns()
-        return super()._auto_init()
-
     def _drop_old_log_columns(self):
-        """Drop the log columns an earlier version created (install or update).
+        """Drop the log columns an earlier version created (update to 19.0.1.2.0).
 
         Odoo leaves the columns of removed fields in place; the foreign keys
         of ``create_uid`` and ``write_uid`` were then still checked for every

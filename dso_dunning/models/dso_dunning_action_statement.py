@@ -6,7 +6,7 @@ from ..tools.action_states import PENDING_STATES
 class DsoDunningAction(models.Model):
     """What an action tells the customer: sender, statement, items still due."""
 
-    _inherit = "dso.dunning.action"
+    _inherit = "dso.dunning.action"  # pylint: disable=consider-merging-classes-inherited
 
     def _email_from(self):
         """Sender of this action's emails, per the company's setting."""

@@ -7,6 +7,7 @@ from odoo.tools.safe_eval import safe_eval
 
 from ..tools import agenda_export
 from ..tools.action_states import HISTORY_STATES, PENDING_STATES
+from .dso_dunning_step import CHANNELS
 
 # The tabs opened through the server: {tab: (window action, the filter of the
 # collector's own records, applied when a collector who is not a credit
@@ -20,7 +21,6 @@ AGENDA_TABS = {
 }
 CHUNK = 2000
 NAME_CACHE = 50_000  # names of related records kept between chunks
-CHANNELS = ("channel_email", "channel_sms", "channel_letter", "channel_call", "channel_task")
 
 
 class DsoDunningAgenda(models.AbstractModel):

@@ -180,15 +180,11 @@ class DsoDunningFigure(models.Model):
         if touched:
             touched.difference_update((company.id, partner_id) for partner_id in partner_ids)
 
-    def _auto_init(self):
-        created = not sql.table_exists(self.env.cr, self._table)
-        result = super()._auto_init()
-        if created:
-            self._move_company_dependent_figures()
-        return result
-
     def _move_company_dependent_figures(self):
         """Move figures an earlier version stored on res.partner into this table.
+
+        Run by the update to 19.0.1.2.0 (post-migration); nothing to do when
+        the columns are gone.
 
         They were company-dependent fields: one JSON column per figure, keyed
         by company id. Each (customer, company) pair holding any figure

@@ -6,6 +6,7 @@ from odoo.tools import SQL
 
 from ..tools import pause, planning, planning_sql
 from ..tools.action_states import EXECUTED_STATES, PENDING_STATES
+from ..tools.planning_run import PlanningBatch, PlanningRun, add_stats, new_stats
 
 _logger = logging.getLogger(__name__)
 
@@ -48,9 +49,11 @@ class DsoDunningPlanner(models.AbstractModel):
         Returns counters: created, updated, cancelled, skipped, failed.
         """
         today = today or fields.Date.context_today(self)
-        stats = dict.fromkeys(("created", "updated", "cancelled", "skipped", "failed"), 0)
+        stats = new_stats()
         for company in (companies or self.env.companies).sudo():
-            self._plan_company(company, partners, today, force, in_cron, stats)
+            self._plan_company(
+                PlanningRun(company, today, partners, force=force, in_cron=in_cron, stats=stats)
+            )
         _logger.info("dunning planning: %s", stats)
         return stats
 
@@ -88,26 +91,27 @@ class DsoDunningPlanner(models.AbstractModel):
     # Planning
     # ------------------------------------------------------------------
 
-    def _plan_company(self, company, partners, today, force, in_cron, stats):
+    def _plan_company(self, run):
+        company, partners = run.company, run.partners
         rows = self.env.execute_query_dict(self._open_items_query(company, partners))
         by_partner = {}
         for row in rows:
             by_partner.setdefault(row["partner_id"], []).append(row)
-        self._close_customers_without_items(company, partners, by_partner, today, stats)
+        self._close_customers_without_items(run, by_partner)
         todo = self.env["res.partner"].sudo().with_company(company).browse(list(by_partner))
-        if not force:
-            todo = todo.filtered(lambda p: p.dunning_planned_on != today)
-        scenarios = {}  # read once per run: {scenario id: planning.Scenario}
+        if not run.force:
+            todo = todo.filtered(lambda p: p.dunning_planned_on != run.today)
         for start in range(0, len(todo), BATCH_SIZE):
             batch = todo[start : start + BATCH_SIZE]
-            self._plan_batch(company, batch, by_partner, today, stats, scenarios)
-            if in_cron:
+            self._plan_batch(run, batch, by_partner)
+            if run.in_cron:
                 remaining = len(todo) - start - len(batch)
                 if not self.env["ir.cron"]._commit_progress(len(batch), remaining=remaining):
                     break
 
-    def _close_customers_without_items(self, company, partners, by_partner, today, stats):
+    def _close_customers_without_items(self, run, by_partner):
         """Customers with nothing open: cancel their pending actions, reset figures."""
+        company, partners = run.company, run.partners
         Partner = self.env["res.partner"].sudo().with_company(company)
         scope = [("id", "in", partners.commercial_partner_id.ids)] if partners is not None else []
         domain = [("company_id", "=", company.id), ("state", "in", PENDING_STATES)]
@@ -116,14 +120,14 @@ class DsoDunningPlanner(models.AbstractModel):
         actions = self.env["dso.dunning.action"].sudo().search(domain)
         actions = actions.filtered(lambda a: a.partner_id.id not in by_partner)
         actions._cancel("paid")
-        stats["cancelled"] += len(actions)
+        run.stats["cancelled"] += len(actions)
         stale = Partner.search([("dunning_total_due", "!=", 0), *scope]) | actions.partner_id
         stale = stale.filtered(lambda p: p.id not in by_partner)
-        empty = planning.customer_figures([], 0.0, today)
+        empty = planning.customer_figures([], 0.0, run.today)
         action_figures = self._action_figures(company, stale.ids)
         self._write_figures(company, {p.id: {**empty, **action_figures[p.id]} for p in stale})
 
-    def _plan_batch(self, company, partners, by_partner, today, stats, scenarios=None):
+    def _plan_batch(self, run, partners, by_partner):
         """Plan ``partners`` with a number of queries that does not grow with them.
 
         Everything the rules need is read for the whole batch (customers'
@@ -134,79 +138,66 @@ class DsoDunningPlanner(models.AbstractModel):
         customer, each in its own savepoint, so that one broken customer
         never stops the others.
         """
-        scenarios = {} if scenarios is None else scenarios
-        batch = {
-            "settings": self._customer_settings(company, partners),
-            "scenarios": scenarios,
-            "items": {},  # {customer id: its items by scenario}, for the figures
-            "action_scenarios": {},  # {customer id: scenarios of its actions}
-        }
+        company, today = run.company, run.today
+        batch = PlanningBatch(run, by_partner, self._customer_settings(company, partners))
         self._load_scenarios(
-            {s["scenario_id"] for s in batch["settings"].values()}
+            {s["scenario_id"] for s in batch.settings.values()}
             | {row["override_id"] for p in partners for row in by_partner[p.id]},
-            scenarios,
+            run.scenarios,
         )
-        existing = self._actions_by_customer(company, partners, by_partner, scenarios)
-        for partner_id, scenario_id in existing:
-            batch["action_scenarios"].setdefault(partner_id, []).append(scenario_id)
-        counts = dict.fromkeys(stats, 0)
+        batch.existing.update(
+            self._actions_by_customer(company, partners, by_partner, run.scenarios)
+        )
+        for partner_id, scenario_id in batch.existing:
+            batch.action_scenarios.setdefault(partner_id, []).append(scenario_id)
+        counts = new_stats()
         try:
             with self.env.cr.savepoint():
-                self._plan_customers(company, partners, by_partner, existing, today, counts, batch)
+                self._plan_customers(batch, partners, counts)
             planned = partners
         except Exception:
             _logger.info(
                 "dunning planning: batch failed, planning its customers one by one", exc_info=True
             )
-            counts = dict.fromkeys(stats, 0)
-            planned = self._plan_one_by_one(
-                company, partners, by_partner, existing, today, counts, batch
-            )
-        for key, value in counts.items():
-            stats[key] += value
+            counts = new_stats()
+            planned = self._plan_one_by_one(batch, partners, counts)
+        add_stats(run.stats, counts)
         action_figures = self._action_figures(company, planned.ids)
         figures = {}
         for partner_id in planned.ids:
             rows = by_partner[partner_id]
-            by_scenario = batch["items"].get(partner_id)
+            by_scenario = batch.items.get(partner_id)
             if by_scenario is None:
                 by_scenario = planning.collect_items(rows, None)
             items = [item for bucket in by_scenario.values() for item in bucket]
             figures[partner_id] = {
                 **planning.customer_figures(items, rows[0]["balance"], today),
                 **action_figures[partner_id],
-                "dunning_skip_reason": self._skip_reason(
-                    company, batch["settings"][partner_id], rows, today
-                ),
+                "dunning_skip_reason": self._skip_reason(batch, partner_id),
                 "dunning_planned_on": today,
             }
         self._write_figures(company, figures)
 
-    def _plan_customers(self, company, partners, by_partner, existing, today, counts, batch):
+    def _plan_customers(self, batch, partners, counts):
         """Decide the actions of ``partners`` and create them (caller holds a savepoint)."""
         to_create = []
         for partner in partners:
-            self._plan_partner(
-                company, partner, by_partner[partner.id], existing, today, counts, to_create, batch
-            )
-        self._create_actions(company, partners, to_create, batch)
+            self._plan_partner(batch, partner, counts, to_create)
+        self._create_actions(batch.company, partners, to_create, batch)
 
-    def _plan_one_by_one(self, company, partners, by_partner, existing, today, stats, batch):
+    def _plan_one_by_one(self, batch, partners, stats):
         """Plan each customer in its own savepoint; return those planned."""
         planned = partners.browse()
         for partner in partners:
-            counts = dict.fromkeys(stats, 0)
+            counts = new_stats()
             try:
                 with self.env.cr.savepoint():
-                    self._plan_customers(
-                        company, partner, by_partner, existing, today, counts, batch
-                    )
+                    self._plan_customers(batch, partner, counts)
             except Exception:
                 _logger.exception("dunning planning failed for customer %s", partner.id)
                 stats["failed"] += 1
                 continue
-            for key, value in counts.items():
-                stats[key] += value
+            add_stats(stats, counts)
             planned |= partner
         return planned
 
@@ -214,8 +205,9 @@ class DsoDunningPlanner(models.AbstractModel):
         """What the rules read of each customer, for the whole batch.
 
         Plain values keyed by customer id: block, scenario and collector in
-        ``company`` (the collector by the rule of
-        ``res.partner._dunning_collector``) and the name the actions carry.
+        ``company`` (by the rules of ``res.partner._dunning_scenario`` and
+        ``_dunning_collector``, on values fetched for the whole batch) and
+        the name the actions carry.
         """
         partners = partners.with_company(company)
         # only these fields: a plain read of res.partner fetches its hundred columns
@@ -227,26 +219,15 @@ class DsoDunningPlanner(models.AbstractModel):
         )  # fmt: skip
         partners.dunning_status_id.fetch(["pause_dunning"])
         (partners.dunning_collector_id | partners.user_id).fetch(["active"])
-        default_collector = company.dunning_default_collector_id
         settings = {}
         for partner in partners:
-            collector = next(
-                (
-                    user
-                    for user in (partner.dunning_collector_id, default_collector, partner.user_id)
-                    if user.active
-                ),
-                None,
-            )
             settings[partner.id] = {
                 "name": partner.name or "",
                 "block_reason": partner.dunning_block_reason,
                 "block_until": partner.dunning_block_until,
                 "status_pauses": partner.dunning_status_id.pause_dunning,
-                "scenario_id": (
-                    partner.dunning_scenario_id or company.dunning_default_scenario_id
-                ).id,
-                "collector_id": collector.id if collector else False,
+                "scenario_id": partner._dunning_scenario(company).id,
+                "collector_id": partner._dunning_collector(company).id,
             }
         return settings
 
@@ -316,12 +297,14 @@ class DsoDunningPlanner(models.AbstractModel):
             by_key.setdefault((action.partner_id.id, action.scenario_id.id), []).append(action)
         return by_key
 
-    def _skip_reason(self, company, settings, rows, today):
-        if pause.is_blocked(settings["block_reason"], settings["block_until"], today):
+    def _skip_reason(self, batch, partner_id):
+        """Why this customer of ``batch`` is not dunned, else False."""
+        settings, rows = batch.settings[partner_id], batch.by_partner[partner_id]
+        if pause.is_blocked(settings["block_reason"], settings["block_until"], batch.today):
             return self.env._("Dunning blocked")
         if settings["status_pauses"]:
             return self.env._("Dunning paused by the customer's status")
-        if rows[0]["balance"] <= company.dunning_tolerance:
+        if rows[0]["balance"] <= batch.company.dunning_tolerance:
             return self.env._(
                 "Net balance not above the tolerance: credit notes or payments cover what is due"
             )
@@ -329,48 +312,45 @@ class DsoDunningPlanner(models.AbstractModel):
             return self.env._("No dunning scenario")
         return False
 
-    def _plan_partner(self, company, partner, rows, existing, today, stats, to_create, batch):
+    def _plan_partner(self, batch, partner, counts, to_create):
         """Decide for one customer: refresh or cancel its actions in place, and
         append the values of the actions to create to ``to_create``."""
-        settings = batch["settings"][partner.id]
-        skip = self._skip_reason(company, settings, rows, today)
-        items = batch["items"][partner.id] = planning.collect_items(rows, settings["scenario_id"])
+        settings = batch.settings[partner.id]
+        skip = self._skip_reason(batch, partner.id)
+        items = batch.items[partner.id] = planning.collect_items(
+            batch.by_partner[partner.id], settings["scenario_id"]
+        )
         live = set()
         if not skip:
             for scenario_id in items:
-                scenario = batch["scenarios"].get(scenario_id)
+                scenario = batch.scenarios.get(scenario_id)
                 if not scenario or not scenario.live:
                     continue
                 live.add(scenario_id)
-                actions = existing.get((partner.id, scenario_id), [])
-                self._plan_scenario(
-                    company,
-                    partner,
-                    scenario,
-                    items[scenario_id],
-                    actions,
-                    today,
-                    stats,
-                    to_create,
-                    settings,
-                )
+                self._plan_scenario(batch, partner, scenario, counts, to_create)
         else:
-            stats["skipped"] += 1
-        for scenario_id in batch["action_scenarios"].get(partner.id, ()):
+            counts["skipped"] += 1
+        for scenario_id in batch.action_scenarios.get(partner.id, ()):
             if scenario_id in live:
                 continue
-            pending = [a for a in existing[partner.id, scenario_id] if a.state in PENDING_STATES]
+            pending = [
+                a for a in batch.existing[partner.id, scenario_id] if a.state in PENDING_STATES
+            ]
             paused = pause.is_paused(
-                settings["block_reason"], settings["block_until"], settings["status_pauses"], today
+                settings["block_reason"],
+                settings["block_until"],
+                settings["status_pauses"],
+                batch.today,
             )
             for action in pending:
                 action._cancel("paused" if paused else "credit" if skip else "paid")
-            stats["cancelled"] += len(pending)
+            counts["cancelled"] += len(pending)
 
-    def _plan_scenario(
-        self, company, partner, scenario, items, actions, today, stats, to_create, settings
-    ):
+    def _plan_scenario(self, batch, partner, scenario, counts, to_create):
         """Create, refresh or escalate the one pending action of this scenario."""
+        company, today = batch.company, batch.today
+        items = batch.items[partner.id][scenario.id]
+        actions = batch.existing.get((partner.id, scenario.id), [])
         rules = scenario.rules
         reference = planning.reference_date(items)
         if not rules or reference is None:
@@ -389,7 +369,7 @@ class DsoDunningPlanner(models.AbstractModel):
         if amount <= company.dunning_tolerance:
             if pending:
                 pending._cancel("paid")
-                stats["cancelled"] += 1
+                counts["cancelled"] += 1
             return
         escalate = bool(pending) and scenario.escalate_pending
         done = executed if escalate or not pending else [*executed, pending]
@@ -416,19 +396,19 @@ class DsoDunningPlanner(models.AbstractModel):
             escalate and decision and decision.step.sequence > rank[pending.step_id.id]
         ):
             if self._refresh(pending, items, today):
-                stats["updated"] += 1
+                counts["updated"] += 1
             else:
-                stats["cancelled"] += 1
+                counts["cancelled"] += 1
             return
         if pending:
             pending._cancel("superseded")
             # Written now: the new action's INSERT checks the one-pending index.
             pending.flush_recordset(["state", "cancel_reason"])
-            stats["cancelled"] += 1
+            counts["cancelled"] += 1
         if decision:
             to_create.append(
                 self._prepare_action_vals(
-                    company, partner, scenario, decision, items, today, settings
+                    company, partner, scenario, decision, items, today, batch.settings[partner.id]
                 )
             )
-            stats["created"] += 1
+            counts["created"] += 1

@@ -114,12 +114,14 @@ class DsoDunningPlannerStore(models.AbstractModel):
         ``_schedule_collector_activities`` schedules them. Like the planner's
         ``create()`` before (``mail_create_nolog``, ``mail_create_nosubscribe``,
         ``mail_activity_quick_update``), it logs no creation message,
-        subscribes no creator and emails no assignment. Returns the new ids.
+        subscribes no creator and emails no assignment. ``batch``: the
+        ``tools.planning_run.PlanningBatch`` of the actions (its scenarios and
+        customer settings are read). Returns the new ids.
         """
         if not vals_list:
             return []
         Action = self.env["dso.dunning.action"].sudo()
-        scenarios, settings = batch["scenarios"], batch["settings"]
+        scenarios, settings = batch.scenarios, batch.settings
         rows = []
         for vals in vals_list:
             scenario = scenarios[vals["scenario_id"]]
@@ -216,7 +218,7 @@ class DsoDunningPlannerStore(models.AbstractModel):
         texts = {}  # (step id, language): (summary, note) as the collector reads them
         rows = []
         for action_id, vals, row in new:
-            step = batch["scenarios"][vals["scenario_id"]].steps[vals["step_id"]]
+            step = batch.scenarios[vals["scenario_id"]].steps[vals["step_id"]]
             activity_type = types[
                 "mail.mail_activity_data_call"
                 if step["channel_call"]

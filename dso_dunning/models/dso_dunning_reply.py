@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 
+from ..tools import pause
 from ..tools.action_states import PENDING_STATES
 from .dso_dunning_mail_batch import is_reminder
 
@@ -146,14 +147,9 @@ class DsoDunningReply(models.Model):
         """
         self.check_access("write")
         for reply in self:
-            if reply.qualification == "promise":
-                reply.partner_id.sudo().write(
-                    {"dunning_block_reason": "promise", "dunning_block_until": reply.promise_date}
-                )
-            elif reply.qualification == "dispute":
-                reply.partner_id.sudo().write(
-                    {"dunning_block_reason": "dispute", "dunning_block_until": False}
-                )
+            block = pause.block_vals(reply.qualification, reply.promise_date)
+            if block:
+                reply.partner_id.sudo().write(block)
             if reply.qualification and reply.action_id.state in PENDING_STATES:
                 reply.action_id.message_post(
                     body=self.env._(

@@ -454,10 +454,9 @@ class DsoDunningSender(models.AbstractModel):
                 )
             )
         contact = self._recipient(action)
-        number = contact.phone or action.partner_id.phone
-        country = contact.country_id or action.partner_id.country_id
+        number, country_code = action._sms_number()
         try:
-            e164 = sending.e164(number, country.code)
+            e164 = sending.e164(number, country_code)
         except ValueError as error:
             raise DunningSendError(
                 self.env._(

@@ -1,10 +1,11 @@
 import datetime
+import importlib.util
 
 from odoo import Command, fields
 from odoo.tests import new_test_user
+from odoo.tools.misc import file_path
 
-from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT
+from odoo.addons.base.tests.common import DISABLED_MAIL_CONTEXT, BaseCommon
 
 DUNNING_USERS = (
     # attribute user_<role>, login, name, groups
@@ -14,6 +15,15 @@ DUNNING_USERS = (
     ("internal", "dso_internal", "Ines Internal", "base.group_user"),
     ("admin", "dso_admin", "Adam Admin", "base.group_system,dso_dunning.group_dso_dunning_manager"),
 )
+
+
+def run_migration(cr, version, stage):
+    """Run dso_dunning's ``migrations/<version>/<stage>-migration.py`` as an update does."""
+    path = file_path(f"dso_dunning/migrations/{version}/{stage}-migration.py")
+    spec = importlib.util.spec_from_file_location(f"dso_dunning_{stage}_migration", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.migrate(cr, version)
 
 
 class DunningUsersMixin:
@@ -70,39 +80,90 @@ class DunningTourMixin:
         return customer
 
 
-class DunningPlanningCase(AccountTestInvoicingCommon):
+class DunningPlanningCase(BaseCommon):
     """A company with its own four-step scenario and helpers to build a ledger.
 
     Steps of ``cls.scenario`` (counted from the due date of the oldest item):
     courtesy -5 (automatic email), first +7 (automatic email), second +15
     (manual call), third +30 (manual task). Dates are relative to ``TODAY``;
     subclasses freeze time on it.
+
+    Built on ``BaseCommon`` (user, company, mail context), not on account's
+    test case: that one creates, for every class, a company with its chart
+    of accounts, products, taxes, a fiscal position, payment terms,
+    partners and cash roundings (4 s a class), none of which a dunning test
+    uses. The ledgers are built from scratch in the database's main
+    company, whose chart is installed and which holds no journal entry;
+    tests about several companies add theirs with ``setup_other_company``.
     """
 
     @classmethod
     def get_default_groups(cls):
-        return super().get_default_groups() | cls.env.ref("dso_dunning.group_dso_dunning_manager")
+        # what account's test case gives its user, with the dunning manager
+        return (
+            super().get_default_groups()
+            | cls.quick_ref("product.group_product_manager")
+            | cls.quick_ref("account.group_account_manager")
+            | cls.quick_ref("account.group_account_user")
+            | cls.quick_ref("base.group_system")  # companies created by the tests
+            | cls.quick_ref("dso_dunning.group_dso_dunning_manager")
+        )
 
     @classmethod
-    def setup_independent_company(cls, **kwargs):
-        """The database's main company, whose chart of accounts is installed.
+    def setup_independent_user(cls):
+        return new_test_user(
+            cls.env,
+            name="Because I am accountman!",
+            login="accountman",
+            email="accountman@test.com",
+            group_ids=cls.get_default_groups().ids,
+            company_id=cls.env.company.id,
+        )
 
-        account's test case creates a company and loads a chart template for
-        every test class (seconds each); the ledgers of these tests are built
-        from scratch in the main company instead, which holds no journal
-        entry. Tests about several companies add theirs with
-        ``setup_other_company``.
-        """
-        return cls.env["res.company"]
+    @classmethod
+    def setup_other_company(cls, **kwargs):
+        """A further company with its chart of accounts; returns its accounting data."""
+        company = cls._create_company(**{"name": "company_2", **kwargs})
+        ChartTemplate = cls.env["account.chart.template"]
+        template = ChartTemplate._guess_chart_template(company.country_id)
+        ChartTemplate.try_loading(template, company=company, install_demo=False)
+        if not company.account_fiscal_country_id:
+            company.account_fiscal_country_id = cls.env.ref("base.us")
+        return cls._accounting_data(company)
+
+    @classmethod
+    def _accounting_data(cls, company):
+        """The accounts and journal the ledgers of these tests use, in ``company``."""
+        Account = cls.env["account.account"].with_company(company)
+        accounts = Account._check_company_domain(company)
+        return {
+            "company": company,
+            "currency": company.currency_id,
+            # the customers' default receivable account, as account's test case takes it
+            "default_account_receivable": cls.env["res.partner"]
+            ._fields["property_account_receivable_id"]
+            .get_company_dependent_fallback(cls.env["res.partner"].with_company(company)),
+            "default_account_revenue": Account.search(
+                [
+                    *accounts,
+                    ("account_type", "=", "income"),
+                    ("id", "!=", company.account_journal_early_pay_discount_gain_account_id.id),
+                ],
+                limit=1,
+            ),
+            "default_journal_sale": cls.env["account.journal"].search(
+                [
+                    *cls.env["account.journal"]._check_company_domain(company),
+                    ("type", "=", "sale"),
+                ],
+                limit=1,
+            ),
+        }
 
     @classmethod
     def setUpClass(cls):
-        # account's test case also creates products, taxes, a fiscal position,
-        # payment terms, partners, cash roundings and a user for every class
-        # (about a second each), none of which a dunning test uses: its parents
-        # run (user, company, mail context) and only its company data is kept.
-        super(AccountTestInvoicingCommon, cls).setUpClass()  # pylint: disable=bad-super-call
-        cls.company_data = cls.collect_company_accounting_data(cls.env.company)
+        super().setUpClass()
+        cls.company_data = cls._accounting_data(cls.env.company)
         cls.company = cls.company_data["company"]
         cls.company.write(
             {"dunning_tolerance": 1.0, "dunning_min_interval": 5, "dunning_horizon": 15}

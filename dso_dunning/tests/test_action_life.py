@@ -1,12 +1,21 @@
+import re
+
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import BaseCase, tagged
+from odoo.tools.misc import file_open
 
 from ..tools import action_states
 from .common import DunningUsersMixin
 from .test_sending import NOW, DunningSendingCase
+
+VIEW_FILES = (
+    "views/dso_dunning_action_views.xml",
+    "views/dso_dunning_agenda_views.xml",
+    "views/res_partner_views.xml",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -42,6 +51,27 @@ class TestStateMachineRules(BaseCase):
             action_states.frozen_fields("sent", {"state": "error", "sent_to": "x"}),
             {"state", "sent_to"},
         )
+
+    def test_views_use_the_state_sets_of_the_engine(self):
+        """Views cannot import the state sets: every list of states they name
+        that holds the pending or history ones is exactly that set."""
+        state_list = re.compile(r"\(\s*'(?:planned|sent|to_confirm)'(?:\s*,\s*'\w+')+\s*\)")
+        known = {
+            frozenset(action_states.PENDING_STATES): action_states.PENDING_STATES,
+            frozenset(action_states.HISTORY_STATES): action_states.HISTORY_STATES,
+            frozenset(action_states.SENDABLE_STATES): action_states.SENDABLE_STATES,
+            frozenset(action_states.EXECUTED_STATES): action_states.EXECUTED_STATES,
+        }
+        found = 0
+        for name in VIEW_FILES:
+            with file_open(f"dso_dunning/{name}") as view:
+                for match in state_list.finditer(view.read()):
+                    states = tuple(re.findall(r"'(\w+)'", match.group()))
+                    if {"to_post", "cancelled"} & set(states) or len(states) > 3:
+                        found += 1
+                        with self.subTest(view=name, states=states):
+                            self.assertEqual(states, known.get(frozenset(states)))
+        self.assertGreater(found, 5)
 
 
 @tagged("post_install", "-at_install")

@@ -43,9 +43,6 @@ class TestAgendaColours(DunningSendingCase):
     def test_executed_and_cancelled_are_history(self):
         for state in ("sent", "done", "cancelled"):
             self.assertEqual(agenda.agenda_color("automatic", state, TODAY, TODAY), agenda.GREY)
-            self.assertEqual(agenda.agenda_tab("automatic", state), "history")
-        self.assertEqual(agenda.agenda_tab("manual", "planned"), "manual")
-        self.assertEqual(agenda.agenda_tab("to_confirm", "error"), "automatic")
 
 
 @tagged("post_install", "-at_install")
@@ -160,7 +157,6 @@ class TestAgenda(DunningUsersMixin, DunningSendingCase):
             domain = ast.literal_eval(self.agenda._action_open_tab(tab)["domain"])
             found = Action.search(domain) & (manual | automatic | sent)
             self.assertEqual(found, expected, tab)
-            self.assertEqual(agenda.agenda_tab(expected.mode, expected.state), tab)
 
     def test_history_is_read_only(self):
         action = self._action("Sent Already", 10, self.user_collector)

@@ -12,7 +12,7 @@ from odoo.tools import SQL
 
 from ..tools import alert_domain, alert_sql
 from ..tools.alert_domain import Criteria, ItemCriteria, Range
-from .common import DunningPlanningCase, DunningUsersMixin
+from .common import DunningPlanningCase, DunningUsersMixin, run_migration
 
 
 class AlertCase(DunningUsersMixin, DunningPlanningCase):
@@ -288,17 +288,13 @@ class TestAlerts(AlertCase):
             set(expected.values()),
             {(False, False), ("invoice", False), ("invoice", True), ("refund", False)},
         )
+        # a database without the columns: the update (or the install) creates them in SQL
         self.env.flush_all()
         self.env.cr.execute(
-            SQL(
-                "UPDATE account_move_line SET dunning_item_kind = NULL, dunning_blocked = NULL"
-                " WHERE id IN %s",
-                tuple(lines.ids),
-            )
+            "ALTER TABLE account_move_line DROP COLUMN dunning_item_kind,"
+            " DROP COLUMN dunning_blocked"
         )
-        lines.invalidate_recordset(["dunning_item_kind", "dunning_blocked"])
-        self.assertFalse(any(lines.mapped("dunning_item_kind")))
-        lines._fill_dunning_item_columns()
+        run_migration(self.env.cr, "19.0.1.2.0", "pre")
         lines.invalidate_recordset(["dunning_item_kind", "dunning_blocked"])
         self.assertEqual(
             {line.id: (line.dunning_item_kind, line.dunning_blocked) for line in lines}, expected

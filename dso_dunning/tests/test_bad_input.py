@@ -216,13 +216,6 @@ class TestBadInput(DunningSendingCase):
         self.sender._send_due()
         self.assertEqual(other.state, "sent", "nothing else is blocked")
 
-    def test_29_blocked_customer_with_expired_block_is_lifted(self):
-        partner = self._customer("Blocage Expiré")
-        partner.write({"dunning_block_reason": "promise", "dunning_block_until": "2026-11-01"})
-        self.planner._lift_expired_blocks()
-        self.assertFalse(partner.dunning_block_reason)
-        self.assertTrue(self._planned(partner, days_overdue=10))
-
     # -- exports ------------------------------------------------------------------
 
     def test_30_xlsx_export_of_no_rows(self):

@@ -1,10 +1,13 @@
 import datetime
+from unittest.mock import patch
 
 from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
+from odoo.sql_db import Cursor
 from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tools import SQL
 
 from odoo.addons.sms.tests.common import SMSCase
 
@@ -148,6 +151,7 @@ class TestSmsRetryOnNumberChange(CustomerCardCase, SMSCase):
             self.sender._send_due()
         self.assertEqual(action.state, "error")
         self.assertIn("Phone number missing or invalid", action.error_message)
+        self.assertTrue(partner.dunning_sms_stopped)
         return action
 
     def test_fixed_customer_number_is_retried_by_next_run(self):
@@ -195,6 +199,30 @@ class TestSmsRetryOnNumberChange(CustomerCardCase, SMSCase):
         self.assertEqual(action.state, "error")
         partner.write({"country_id": self.env.ref("base.be").id, "phone": "0470 12 34 56"})
         self.assertEqual(action.state, "planned")
+
+    def test_number_change_of_a_customer_never_stopped_reads_no_action(self):
+        """Odoo's own query counts hold: the phone of a partner that never had a
+        text message stopped on its number changes without a look at actions."""
+        partner = self._customer("Jamais Faux", phone="06 12 34 56 78")
+        self._planned(partner, days_overdue=20)
+        self.assertFalse(partner.dunning_sms_stopped)
+        execute = Cursor.execute
+
+        def action_queries(phone):
+            queries = []
+
+            def recording(cr, query, params=None, log_exceptions=None):
+                queries.append(str(query.code if isinstance(query, SQL) else query))
+                return execute(cr, query, params, log_exceptions)
+
+            self.env.flush_all()
+            with patch.object(Cursor, "execute", recording):
+                partner.write({"phone": phone})
+            return [query for query in queries if "dso_dunning_action" in query]
+
+        self.assertFalse(action_queries("06 11 22 33 44"))
+        partner.sudo().dunning_sms_stopped = True
+        self.assertTrue(action_queries("06 11 22 33 55"), "a stopped customer is looked at")
 
     def test_other_errors_are_not_retried_on_a_number_change(self):
         partner = self._customer("Sans Email", email=False, phone="06 12 34 56 78")

@@ -3,6 +3,8 @@ import datetime
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import SQL, sql
 
+from .common import run_migration
+
 
 @tagged("post_install", "-at_install")
 class TestFigures(TransactionCase):
@@ -82,7 +84,6 @@ class TestFigures(TransactionCase):
             "ALTER TABLE res_partner ADD COLUMN dunning_total_due jsonb,"
             " ADD COLUMN dunning_next_date jsonb"
         )
-        Figure = self.env["dso.dunning.figure"]
         cr.execute(SQL("DELETE FROM dso_dunning_figure WHERE partner_id IN %s", tuple(self.ids)))
         cr.execute(
             SQL(
@@ -93,7 +94,7 @@ class TestFigures(TransactionCase):
                 self.large.id,
             )
         )
-        Figure._move_company_dependent_figures()
+        run_migration(cr, "19.0.1.2.0", "post")
         self.assertFalse(sql.column_exists(cr, "res_partner", "dunning_total_due"))
         self.env.invalidate_all()
         large = self.large.with_company(self.company)

@@ -232,15 +232,6 @@ class TestPlanning(DunningPlanningCase):
         self.assertFalse(self._actions(customer))
         self.assertEqual(customer.with_company(self.company).dunning_skip_reason, "Dunning blocked")
 
-    def test_block_on_a_customer_with_a_pending_action_cancels_it(self):
-        customer = self._create_customer("Blocked Later")
-        self._create_overdue_invoice(customer, days_overdue=20, amount=100)
-        self._plan()
-        action = self._actions(customer)
-        customer.dunning_block_reason = "promise"
-        self._plan(force=True)
-        self.assertEqual(action.state, "cancelled")
-
     def test_expired_block_is_lifted(self):
         expired = self._create_customer(
             "Block Over", dunning_block_reason="promise", dunning_block_until=days(-1)
@@ -325,10 +316,10 @@ class TestPlanning(DunningPlanningCase):
         Planner = type(self.planner)
         original = Planner._plan_partner
 
-        def _plan_partner(planner, company, partner, *args):
+        def _plan_partner(planner, batch, partner, *args):
             if partner == bad:
                 raise ValueError("corrupt customer")
-            return original(planner, company, partner, *args)
+            return original(planner, batch, partner, *args)
 
         with (
             patch.object(Planner, "_plan_partner", _plan_partner),

@@ -7,7 +7,7 @@ from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import sql
 
-from .common import DunningPlanningCase
+from .common import DunningPlanningCase, run_migration
 
 TODAY = datetime.date(2025, 6, 30)
 # Days past due, one per step of the test scenario: courtesy (not yet due),
@@ -196,7 +196,7 @@ class TestPlanningScale(DunningPlanningCase):
             " ADD COLUMN create_uid int4 REFERENCES res_users(id) ON DELETE SET NULL,"
             " ADD COLUMN write_date timestamp"
         )
-        self.env["dso.dunning.action.line"]._drop_old_log_columns()
+        run_migration(cr, "19.0.1.2.0", "post")
         for column in ("create_uid", "write_date"):
             self.assertFalse(sql.column_exists(cr, "dso_dunning_action_line", column), column)
         self._plan(partners=self.small)

@@ -7,6 +7,10 @@ README's "Life of an action" table is this module in prose.
 import datetime
 
 PENDING_STATES = ("planned", "to_confirm", "confirmed", "error", "to_post")
+# What "Send Now" executes: pending, except a letter already waiting to be posted.
+SENDABLE_STATES = tuple(state for state in PENDING_STATES if state != "to_post")
+# The same, as the list of an SQL ``IN`` (partial indexes are declared as text).
+PENDING_STATES_SQL = ", ".join(f"'{state}'" for state in PENDING_STATES)
 EXECUTED_STATES = ("sent", "done")
 # History is evidence: what it records never changes after the fact.
 HISTORY_STATES = (*EXECUTED_STATES, "cancelled")

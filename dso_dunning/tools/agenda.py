@@ -1,12 +1,11 @@
-"""Agenda rules: which colour an action shows, which tab it belongs to.
+"""Agenda rules: which colour an action shows.
 
 Plain functions on plain values, so the colour code of the seeds can be
 tested without records and reused by list decorations, kanban cards and
 exports alike.
 """
 
-PENDING = frozenset(("planned", "to_confirm", "confirmed", "error", "to_post"))
-EXECUTED = frozenset(("sent", "done"))
+from .action_states import PENDING_STATES
 
 RED = "red"
 BLUE = "blue"
@@ -27,7 +26,7 @@ def agenda_color(mode, state, date, today):
     and not confirmed, white when in the future and not confirmed. Executed
     and cancelled actions are history: grey.
     """
-    if state not in PENDING:
+    if state not in PENDING_STATES:
         return GREY
     if state == "error":
         return YELLOW
@@ -36,10 +35,3 @@ def agenda_color(mode, state, date, today):
     if state in ("confirmed", "to_post"):
         return GREEN
     return RED if date <= today else WHITE
-
-
-def agenda_tab(mode, state):
-    """Tab of the agenda that lists the action: manual, automatic or history."""
-    if state not in PENDING:
-        return "history"
-    return "manual" if mode == "manual" else "automatic"

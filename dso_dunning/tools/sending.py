@@ -4,8 +4,6 @@ Plain values in, plain values out; the sender (``dso.dunning.sender``)
 applies them to records.
 """
 
-import datetime
-
 import phonenumbers
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -23,20 +21,6 @@ def in_window(local_now, weekdays, hour_from, hour_to):
         return True
     hour = local_now.hour + local_now.minute / 60
     return hour_from <= hour < hour_to
-
-
-def next_window_start(local_now, weekdays, hour_from):
-    """First moment (company time) at or after ``local_now`` when a window opens."""
-    if not weekdays:
-        return None
-    start = local_now.replace(
-        hour=int(hour_from), minute=round(hour_from % 1 * 60), second=0, microsecond=0
-    )
-    for days in range(8):
-        candidate = start + datetime.timedelta(days=days)
-        if candidate >= local_now and WEEKDAYS[candidate.weekday()] in weekdays:
-            return candidate
-    return None
 
 
 def e164(number, country_code=None):

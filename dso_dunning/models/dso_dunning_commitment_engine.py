@@ -127,8 +127,8 @@ class DsoDunningCommitmentEngine(models.AbstractModel):
         return closed
 
     @api.model
-    def _cron_evaluate_promises(self):
-        """Daily: promises whose deadline passed are kept, partially kept or broken.
+    def _close_passed_promises(self):
+        """Promises whose deadline passed are kept, partially kept or broken (nightly run).
 
         Their customers are planned again at once: a broken promise's items
         are dunned from today.

@@ -17,7 +17,7 @@ BATCH_SIZE = 2000
 OPEN_ITEM_FIELDS = [
     "company_id", "account_id", "partner_id", "move_id", "parent_state", "reconciled",
     "amount_residual", "amount_residual_currency", "currency_id", "date_maturity", "date",
-    "no_followup",
+    "no_followup", "dunning_status_id",
 ]  # fmt: skip
 
 
@@ -39,6 +39,8 @@ class DsoDunningPlanner(models.AbstractModel):
     @api.model
     def _cron_plan(self):
         self._lift_expired_blocks()
+        # Broken promises: their items are dunned again from today.
+        self.env["dso.dunning.commitment.engine"]._close_passed_promises()
         companies = self.env["res.company"].search([("dunning_planning_enabled", "=", True)])
         self._plan(companies=companies, in_cron=True)
 
@@ -77,6 +79,7 @@ class DsoDunningPlanner(models.AbstractModel):
         self.env["account.move.line"].flush_model(OPEN_ITEM_FIELDS)
         self.env["account.move"].flush_model(["payment_state", "dunning_scenario_id"])
         self.env["account.account"].flush_model(["account_type"])
+        self.env["dso.dunning.status"].flush_model(["pause_dunning"])
         self.env["res.partner"].flush_model(["commercial_partner_id"])
         partner_ids = None if partners is None else partners.commercial_partner_id.ids
         receivable_ids = [

@@ -66,6 +66,10 @@ class TestCommitments(DunningUsersMixin, DunningSendingCase):
         with self.enter_registry_test_mode():
             self.refresh_cron.method_direct_trigger()
 
+    def _run_nightly_planning(self):
+        with self.enter_registry_test_mode():
+            self.env.ref("dso_dunning.ir_cron_dso_dunning_plan").method_direct_trigger()
+
     def test_dispute_on_one_of_two_invoices_dunns_only_the_other(self):
         partner = self._customer("Deux Factures SA")
         disputed = self._create_overdue_invoice(partner, days_overdue=20, amount=300)
@@ -148,7 +152,7 @@ class TestCommitments(DunningUsersMixin, DunningSendingCase):
         self.assertRecordValues(promise, [{"state": "open", "amount_paid": 200}])
         self.assertFalse(self._live_actions(partner))
         with freeze_time("2026-11-30 06:00:00"):  # promised the 26th, grace 3 days
-            self.env["dso.dunning.commitment.engine"]._cron_evaluate_promises()
+            self._run_nightly_planning()
             self.assertEqual(promise.state, "partial")
             self.assertEqual(self._items(invoice).dunning_status_id, self.status_broken)
             action = self._live_actions(partner)
@@ -159,13 +163,12 @@ class TestCommitments(DunningUsersMixin, DunningSendingCase):
         partner = self._customer("Promet SA")
         invoice = self._create_overdue_invoice(partner, days_overdue=20, amount=500)
         promise = self._promise(partner, invoice, days=2)
-        Engine = self.env["dso.dunning.commitment.engine"]
         with freeze_time("2026-11-29 06:00:00"):  # last day of grace
-            Engine._cron_evaluate_promises()
+            self._run_nightly_planning()
             self.assertEqual(promise.state, "open")
             self.assertFalse(self._live_actions(partner))
         with freeze_time("2026-11-30 06:00:00"):
-            Engine._cron_evaluate_promises()
+            self._run_nightly_planning()
             self.assertRecordValues(
                 promise, [{"state": "broken", "date_closed": fields.Date.to_date("2026-11-30")}]
             )

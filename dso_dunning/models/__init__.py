@@ -34,6 +34,7 @@ from . import res_partner
 from . import res_partner_sms
 from . import res_partner_pause
 from . import res_partner_alerts
+from . import res_partner_commitments
 from . import dso_dunning_demo
 from . import dso_dunning_status
 from . import dso_dunning_dispute_type

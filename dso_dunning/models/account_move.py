@@ -39,6 +39,14 @@ class AccountMove(models.Model):
         groups=DUNNING_READERS,
     )
 
+    dunning_item_status_id = fields.Many2one(
+        "dso.dunning.status",
+        string="Item Status",
+        compute="_compute_dunning_item_status_id",
+        groups=DUNNING_READERS,
+        help="Status its commitment gives the invoice (promise to pay, dispute...).",
+    )
+
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
         posted._dunning_touch()
@@ -69,3 +77,8 @@ class AccountMove(models.Model):
             action = latest.get(move.id, self.env["dso.dunning.action"])
             move.dunning_action_id = action
             move.dunning_step_id = action.step_id
+
+    @api.depends("line_ids.dunning_status_id")
+    def _compute_dunning_item_status_id(self):
+        for move in self:
+            move.dunning_item_status_id = move.line_ids.dunning_status_id[:1]

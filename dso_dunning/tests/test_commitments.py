@@ -81,6 +81,8 @@ class TestCommitments(DunningUsersMixin, DunningSendingCase):
         )
         self.assertEqual(self._items(disputed).dunning_status_id, self.status_dispute)
         self.assertFalse(self._items(other).dunning_status_id)
+        self.assertEqual(disputed.dunning_item_status_id, self.status_dispute, "on the invoice")
+        self.assertEqual(partner.dunning_commitment_count, 1, "on the customer card")
         action = self._live_actions(partner)
         self.assertEqual(action.line_ids.move_id, other, "the disputed invoice left at once")
         self.assertEqual(action.amount_due, 500)
@@ -174,6 +176,7 @@ class TestCommitments(DunningUsersMixin, DunningSendingCase):
             )
             self.assertEqual(self._items(invoice).dunning_status_id, self.status_broken)
             self.assertEqual(self._live_actions(partner).line_ids.move_id, invoice)
+            self.assertEqual(partner.dunning_broken_promise_count, 1)
 
     def test_auditor_reads_and_changes_nothing(self):
         partner = self._customer("Audit SA")

@@ -39,6 +39,7 @@ from . import dso_dunning_demo
 from . import dso_dunning_status
 from . import dso_dunning_dispute_type
 from . import dso_dunning_commitment
+from . import dso_dunning_commitment_dispute
 from . import dso_dunning_commitment_engine
 from . import dso_dunning_alert_criteria
 from . import dso_dunning_alert

@@ -15,8 +15,8 @@ class DsoDunningCommitment(models.Model):
     While it runs, it gives its items a status (promise to pay, dispute)
     that may take them out of dunning; the customer's other items keep
     being dunned. A promise is kept, partially kept or broken by the
-    payments on its items (``_evaluate_promises``); a dispute is worked by
-    its resolver and resolved (credit note, rejected, withdrawn). The
+    payments on its items (``dso.dunning.commitment.engine``); a dispute is
+    worked by its resolver and resolved (``dso_dunning_commitment_dispute.py``). The
     status of an item is written on the journal item itself, so that
     planning reads it with the item at no extra cost.
     """
@@ -123,35 +123,28 @@ class DsoDunningCommitment(models.Model):
             xmlid = commitments.ITEM_STATUS_XMLIDS.get((commitment.kind, commitment.state))
             commitment.status_id = xmlid and self.env.ref(xmlid, raise_if_not_found=False)
 
-    @api.constrains("move_line_ids", "partner_id", "company_id", "state")
+    @api.constrains("move_line_ids", "partner_id", "company_id")
     def _check_move_line_ids(self):
-        for commitment in self.sudo():
-            lines = commitment.move_line_ids
-            if commitment.state not in commitments.RUNNING_STATES:
+        for c in self.sudo():
+            lines = c.move_line_ids
+            if c.state not in commitments.RUNNING_STATES:
                 continue
             if not lines:
                 raise ValidationError(self.env._("Select the items this commitment covers."))
-            wrong = lines.filtered(
-                lambda line, c=commitment: (
-                    line.partner_id.commercial_partner_id != c.partner_id
-                    or line.company_id != c.company_id
-                    or line.account_id.account_type != "asset_receivable"
-                    or line.parent_state != "posted"
-                    or line.reconciled
-                )
-            )
+            domain = commitments.open_items_domain(c.company_id.id, c.partner_id.id)
+            wrong = lines - lines.filtered_domain(domain)
             if wrong:
                 raise ValidationError(
                     self.env._(
                         "Only open receivable items of %(customer)s can be covered: remove "
                         "%(items)s.",
-                        customer=commitment.partner_id.display_name,
+                        customer=c.partner_id.display_name,
                         items=", ".join(wrong.mapped("move_name")),
                     )
                 )
             taken = self.search(
                 [
-                    ("id", "!=", commitment.id),
+                    ("id", "!=", c.id),
                     ("state", "in", commitments.RUNNING_STATES),
                     ("move_line_ids", "in", lines.ids),
                 ],
@@ -210,47 +203,6 @@ class DsoDunningCommitment(models.Model):
         result = super().unlink()
         engine._apply(lines, customers)
         return result
-
-    def action_start(self):
-        """The resolver starts working the dispute."""
-        self.filtered(lambda c: c.kind == "dispute" and c.state == "open").write(
-            {"state": "in_progress"}
-        )
-
-    def action_resolve_credit_note(self):
-        return self._resolve("credit_note")
-
-    def action_resolve_rejected(self):
-        return self._resolve("rejected")
-
-    def action_resolve_withdrawn(self):
-        return self._resolve("withdrawn")
-
-    def _resolve(self, resolution):
-        """Close running disputes: their items go back to dunning (or are credited)."""
-        disputes = self.filtered(
-            lambda c: c.kind == "dispute" and c.state in commitments.RUNNING_STATES
-        )
-        disputes.write(
-            {
-                "state": "resolved",
-                "resolution": resolution,
-                "date_closed": fields.Date.context_today(self),
-            }
-        )
-        # sudo: the activity may be the resolver's or a collector's
-        disputes.sudo().activity_feedback(["mail.mail_activity_data_todo"])
-        return True
-
-    def _schedule_resolver_activity(self):
-        for commitment in self.filtered(lambda c: c.kind == "dispute" and c.resolver_id):
-            commitment.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=commitment.date or fields.Date.context_today(self),
-                summary=self.env._("Resolve this dispute"),
-                note=commitment.comment or "",
-                user_id=commitment.resolver_id.id,
-            )
 
     def _customers(self):
         return {(c.company_id.id, c.partner_id.id) for c in self}

@@ -28,6 +28,19 @@ ITEM_STATUS_XMLIDS = {
 }
 
 
+def open_items_domain(company_id, partner_id):
+    """Open receivable items of one customer (commercial partner) in one company:
+    what a commitment may cover."""
+    return [
+        ("company_id", "=", company_id),
+        ("partner_id.commercial_partner_id", "=", partner_id),
+        ("account_id.account_type", "=", "asset_receivable"),
+        ("parent_state", "=", "posted"),
+        ("reconciled", "=", False),
+        ("amount_residual", "!=", 0),
+    ]
+
+
 def promise_deadline(promised_date, grace_days):
     """Last day a payment still keeps the promise: the promised date plus the grace period."""
     return promised_date + datetime.timedelta(days=max(grace_days or 0, 0))

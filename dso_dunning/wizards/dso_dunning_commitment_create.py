@@ -59,14 +59,7 @@ class DsoDunningCommitmentCreate(models.TransientModel):
                 self.env["account.move.line"]
                 .sudo()
                 .search(
-                    [
-                        ("company_id", "=", company.id),
-                        ("partner_id.commercial_partner_id", "=", partner.id),
-                        ("account_id.account_type", "=", "asset_receivable"),
-                        ("parent_state", "=", "posted"),
-                        ("reconciled", "=", False),
-                        ("amount_residual", "!=", 0),
-                    ],
+                    commitments.open_items_domain(company.id, partner.id),
                     order="date_maturity, id",
                 )
             )

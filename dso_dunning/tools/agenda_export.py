@@ -16,20 +16,21 @@ import datetime
 import math
 
 import xlsxwriter
+from xlsxwriter.utility import datetime_to_excel_datetime
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 COLUMN_WIDTH = 16
+SERIAL_CACHE = 10_000  # serial numbers of dates kept, then computed again
 WORKBOOK_OPTIONS = {
     "constant_memory": True,
-    # Only ``write()`` guesses types; these say what it would guess, should
-    # a future change call it: a text stays a text.
+    # Only ``write()`` and ``write_row()`` guess types (the cells here go
+    # through the typed writers); should a change call them, a text stays a
+    # text and a date without a format still shows as one.
     "strings_to_formulas": False,
     "strings_to_urls": False,
     "strings_to_numbers": False,
     "default_date_format": DATETIME_FORMAT,
-    # Odoo's datetimes are naive UTC; an aware one is written as it reads.
-    "remove_timezone": True,
 }
 
 
@@ -38,11 +39,13 @@ def _write_rows(sheet, rows, date_format, datetime_format):
 
     Each cell goes through the typed writer of its value, checked by exact
     type in the order of their frequency (``write()`` would try every type,
-    and read a text starting with "=" as a formula).
+    and read a text starting with "=" as a formula). A date is what
+    ``write_datetime`` writes, a serial number with a date format; the serial
+    of a date seen before is reused (a history repeats its dates).
     """
     write_string = sheet.write_string
     write_number = sheet.write_number
-    write_datetime = sheet.write_datetime
+    serials = {}  # date or datetime -> (Excel serial number, format)
     count = 0
     for count, row in enumerate(rows, start=1):
         for col, value in enumerate(row):
@@ -57,12 +60,16 @@ def _write_rows(sheet, rows, date_format, datetime_format):
                     write_number(count, col, value)
             elif value is None or value is False:
                 continue  # a blank cell without a format is not written
-            elif kind is datetime.date:
-                write_datetime(count, col, value, date_format)
-            elif isinstance(value, datetime.datetime):
-                write_datetime(count, col, value, datetime_format)
             elif isinstance(value, datetime.date):
-                write_datetime(count, col, value, date_format)
+                serial = serials.get(value)
+                if serial is None:
+                    if len(serials) >= SERIAL_CACHE:
+                        serials.clear()
+                    serial = serials[value] = (
+                        datetime_to_excel_datetime(value, False, True),
+                        datetime_format if isinstance(value, datetime.datetime) else date_format,
+                    )
+                write_number(count, col, *serial)
             elif value is True:
                 sheet.write_boolean(count, col, value)
             else:

@@ -1,5 +1,6 @@
 import datetime
 import io
+import zipfile
 
 import openpyxl
 from freezegun import freeze_time
@@ -78,11 +79,18 @@ class TestExport(DunningUsersMixin, DunningSendingCase):
             .with_context(lang="fr_FR")
             ._export_history_xlsx([("partner_id", "=", partner.id)])
         )
+        with zipfile.ZipFile(io.BytesIO(content)) as package:
+            self.assertIsNone(package.testzip(), "every part of the file reads back")
+            self.assertIn("xl/worksheets/sheet2.xml", package.namelist())
         workbook = openpyxl.load_workbook(io.BytesIO(content))
         self.assertEqual(workbook.sheetnames, ["Actions", "Pièces"])
         sheet = workbook["Actions"]
         headers = [cell.value for cell in sheet[1]]
-        self.assertEqual(headers[2], "Client")
+        self.assertEqual(headers[:4], ["Référence", "Date", "Client", "Étape"])
+        self.assertEqual(
+            [cell.value for cell in workbook["Pièces"][1]][4:8],
+            ["Document", "Date d'échéance", "Jours de retard", "Résiduel"],
+        )
         row = {header: cell for header, cell in zip(headers, sheet[2], strict=True)}
         self.assertEqual(row["Client"].value, "Export Français")
         self.assertEqual(row["Statut"].value, "Envoyé")
@@ -104,6 +112,13 @@ class TestExport(DunningUsersMixin, DunningSendingCase):
             [("Pièces d'avril", [f"H{col}" for col in range(6)], rows), ("Vide", ["Id"], [])],
         )
         self.assertEqual(counts, [2, 0])
+        with zipfile.ZipFile(io.BytesIO(output.getvalue())) as package:
+            self.assertIsNone(package.testzip(), "every part of the file reads back")
+            first_sheet = package.read("xl/worksheets/sheet1.xml").decode()
+            parts = package.namelist()
+        self.assertNotIn("<f>", first_sheet, "no formula anywhere")
+        self.assertNotIn("<hyperlink", first_sheet, "no link anywhere")
+        self.assertFalse([part for part in parts if part.endswith(".rels") and "sheet" in part])
         workbook = openpyxl.load_workbook(io.BytesIO(output.getvalue()))
         self.assertEqual(workbook.sheetnames, ["Pièces d'avril", "Vide"])
         sheet = workbook["Pièces d'avril"]
@@ -112,9 +127,11 @@ class TestExport(DunningUsersMixin, DunningSendingCase):
             texts[:5], ["=SUM(A1:A9)", "https://example.com", "00123", " spaced ", "A & B <C>"]
         )
         self.assertEqual({cell.data_type for cell in sheet[2]}, {"s"}, "never a formula")
+        self.assertIsNone(sheet["B2"].hyperlink, "a web address stays a text, not a link")
         # A control character XML cannot carry is escaped the way Excel reads it.
         self.assertEqual(texts[5], "x_x0001_y")
         date, datetime_, amount, days, none, empty = sheet[3]
+        self.assertTrue(date.is_date and datetime_.is_date)
         self.assertEqual(date.value, datetime.datetime(2026, 3, 1))
         self.assertEqual(date.number_format, agenda_export.DATE_FORMAT)
         self.assertEqual(datetime_.value, executed)

@@ -1,21 +1,6 @@
-"""Parity of the fast paths with the core paths they re-implement.
-
-The addon writes some records without the ORM path Odoo would take, for
-speed: dunning emails posted as a batch (``dso.dunning.mail.batch``) instead
-of ``message_post``; planned actions, their items, activities and followers
-inserted in SQL (``dso.dunning.planner._insert_actions``) instead of
-``create()``; tracking logs of many actions created together
-(``dso.dunning.tracking.mixin``) instead of one ``_message_log`` each; the
-customers' figures upserted in SQL (``dso.dunning.figure._store``, the stale
-mark of ``dso.dunning.figure.refresh``) instead of ``create()``/``write()``.
-
-Each test builds the same inputs twice, once per path, each time in a
-savepoint rolled back afterwards (so both start from the same database), and
-compares every record the path created, field by field, for every stored
-field of the model: a field Odoo adds or starts filling in ``create()`` that
-the fast path does not write makes the test fail, instead of silently
-drifting after an update.
-"""
+"""Parity of the fast paths with the core paths they re-implement: each
+test builds the same inputs through both and compares what they created,
+field by field (how, and why: ``parity_common.py``)."""
 
 import datetime
 from unittest.mock import patch

@@ -1,5 +1,4 @@
 import datetime
-from unittest.mock import ANY
 
 from freezegun import freeze_time
 
@@ -154,38 +153,7 @@ class TestPlanningScale(DunningPlanningCase):
             len(actions.filtered(lambda a: a.step_id == self.step_third)),
             "the stored name is searchable",
         )
-        # The same action made through the ORM: same activity, same follower.
-        planned = actions.filtered(lambda a: a.step_id == self.step_second)[:1]
-        customer = self._create_ledger("ORM", 1)
-        orm = (
-            self.env["dso.dunning.action"]
-            .sudo()
-            .with_context(
-                mail_create_nolog=True,
-                mail_create_nosubscribe=True,
-                mail_activity_quick_update=True,
-            )
-            .create(
-                {
-                    "company_id": self.company.id,
-                    "partner_id": customer.id,
-                    "scenario_id": planned.scenario_id.id,
-                    "step_id": planned.step_id.id,
-                    "date": planned.date,
-                    "collector_id": planned.collector_id.id,
-                }
-            )
-        )
-        fnames = [
-            "activity_type_id", "summary", "note", "automated", "user_id", "user_tz",
-            "active", "date_done", "date_deadline", "res_model", "res_model_id",
-        ]  # fmt: skip
-        expected = orm.activity_ids.read(fnames)[0]
-        self.assertEqual(planned.activity_ids.read(fnames)[0], {**expected, "id": ANY})
-        self.assertEqual(planned.activity_ids.res_name, planned.name)
-        followers = planned.message_follower_ids
-        self.assertEqual(followers.partner_id, orm.message_follower_ids.partner_id)
-        self.assertEqual(followers.subtype_ids, orm.message_follower_ids.subtype_ids)
+        # Field-by-field parity with create(): test_parity.TestParityPlannerStore.
 
     def test_update_drops_log_columns_left_on_items(self):
         """Items of an earlier version had log columns: the update drops them,

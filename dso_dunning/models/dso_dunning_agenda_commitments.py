@@ -47,10 +47,10 @@ class DsoDunningAgenda(models.AbstractModel):
 
     def _history_commitments_domain(self, domain):
         """Commitments of the customers of the history matching ``domain``."""
-        Action = self.env["dso.dunning.action"]
-        query = Action._search(self._history_domain(domain))
-        customers = query.select(Action._field_to_sql(Action._table, "partner_id", query))
-        return [("partner_id", "any!", customers)]
+        customers = self.env["dso.dunning.action"]._read_group(
+            self._history_domain(domain), ["partner_id"]
+        )
+        return [("partner_id", "in", [partner.id for (partner,) in customers])]
 
     def _history_commitment_rows(self, domain):
         """The rows of the Commitments sheet, newest first, read per chunk."""

@@ -130,7 +130,7 @@ class DsoDunningAlertCriteria(models.AbstractModel):
         "Open Disputes Of Type",
     )
     broken_promises = fields.Boolean(
-        help="Customers with a promise to pay broken or only partially kept.",
+        help="Customers with a promise to pay or a payment plan broken or only partially kept.",
     )
     broken_promise_days = fields.Integer(
         string="Broken In The Last (Days)",

@@ -41,6 +41,7 @@ class TestCommitmentAlerts(DunningUsersMixin, DunningSendingCase):
             "Broken Long Ago",
             "Broken Lately",
             "Partly Kept Lately",
+            "Plan Broken Lately",
             "Nothing Special",
         ):
             email = f"{name.lower().replace(' ', '.')}@customer.example"
@@ -63,6 +64,16 @@ class TestCommitmentAlerts(DunningUsersMixin, DunningSendingCase):
             cls._commit("promise", name).sudo().write(
                 {"state": state, "date_closed": cls.today - datetime.timedelta(days=days_ago)}
             )
+        plan = cls._commit(
+            "plan",
+            "Plan Broken Lately",
+            instalment_ids=[
+                Command.create({"date": cls.today + datetime.timedelta(days=5), "amount": 400.0})
+            ],
+        )
+        plan.sudo().write(
+            {"state": "broken", "date_closed": cls.today - datetime.timedelta(days=2)}
+        )
         cls.Alert = cls.env["dso.dunning.alert"]
 
     @classmethod
@@ -71,7 +82,7 @@ class TestCommitmentAlerts(DunningUsersMixin, DunningSendingCase):
         items = partner.invoice_ids.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )
-        if kind == "promise":
+        if kind in ("promise", "plan"):
             vals["date"] = cls.today + datetime.timedelta(days=5)
         return cls.env["dso.dunning.commitment"].create(
             {
@@ -119,7 +130,13 @@ class TestCommitmentAlerts(DunningUsersMixin, DunningSendingCase):
             item_dunning_status_ids=[Command.set(self.status_dispute.ids)],
         )
         self._assert_selects(
-            {"Promise Running", "Broken Long Ago", "Broken Lately", "Partly Kept Lately"},
+            {
+                "Promise Running",
+                "Broken Long Ago",
+                "Broken Lately",
+                "Partly Kept Lately",
+                "Plan Broken Lately",
+            },
             item_dunning_status_ids=[Command.set((self.status_promise | self.status_broken).ids)],
         )
         # with the other item criteria: the same item must match them all
@@ -140,12 +157,15 @@ class TestCommitmentAlerts(DunningUsersMixin, DunningSendingCase):
         self.price_dispute.action_resolve_credit_note()
         self._assert_selects(set(), dispute_type_ids=[Command.set(self.price.ids)])
 
-    def test_broken_promises_whenever_or_lately(self):
+    def test_broken_promises_and_plans_whenever_or_lately(self):
         self._assert_selects(
-            {"Broken Long Ago", "Broken Lately", "Partly Kept Lately"}, broken_promises=True
+            {"Broken Long Ago", "Broken Lately", "Partly Kept Lately", "Plan Broken Lately"},
+            broken_promises=True,
         )
         alert = self._assert_selects(
-            {"Broken Lately", "Partly Kept Lately"}, broken_promises=True, broken_promise_days=10
+            {"Broken Lately", "Partly Kept Lately", "Plan Broken Lately"},
+            broken_promises=True,
+            broken_promise_days=10,
         )
         self.assertIn("today -10d", alert.domain, "relative to the day it is read")
         # each commitment criterion is met by a commitment of its own

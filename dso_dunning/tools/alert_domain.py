@@ -18,7 +18,7 @@ Conventions (the model maps its form fields onto them):
 
 import dataclasses
 
-from .commitments import RUNNING_STATES
+from .commitments import BROKEN_STATES, PAYMENT_KINDS, RUNNING_STATES
 
 # Customer amount criteria: key → stored or searchable res.partner field.
 AMOUNT_FIELDS = {
@@ -46,8 +46,6 @@ ITEM_TYPES = {
 }
 ITEM_TYPE_OTHER = "other"
 ITEM_STATUSES = ("open", "excluded", "blocked")
-# Promises that were not kept in full.
-BROKEN_PROMISE_STATES = ("broken", "partial")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -91,8 +89,9 @@ class CommitmentCriteria:
     """Criteria on the customer's commitments (promises to pay, disputes).
 
     ``dispute_type_ids``: a running dispute of one of these types;
-    ``broken_promises``: a promise broken or only partially kept, closed in
-    the last ``broken_promise_days`` days (``None``: whenever).
+    ``broken_promises``: a promise (or a payment plan) broken or only
+    partially kept, closed in the last ``broken_promise_days`` days
+    (``None``: whenever).
     """
 
     dispute_type_ids: tuple = ()
@@ -258,8 +257,8 @@ def commitment_domains(commitments, company_id):
     if commitments.broken_promises:
         domain = [
             ("company_id", "=", company_id),
-            ("kind", "=", "promise"),
-            ("state", "in", list(BROKEN_PROMISE_STATES)),
+            ("kind", "in", list(PAYMENT_KINDS)),
+            ("state", "in", list(BROKEN_STATES)),
         ]
         if commitments.broken_promise_days:
             domain.append(("date_closed", ">=", _days_ago(commitments.broken_promise_days)))

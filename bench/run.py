@@ -687,7 +687,10 @@ def render(bench, size, dataset, baseline_rss):
             continue
         times = [s["time"] for s in samples]
         count = samples[-1]["count"]
-        rate = f"{count / statistics.median(times):.0f}/s" if count and row["rate"] else ""
+        rate = ""
+        if count and row["rate"]:
+            per_second = count / statistics.median(times)
+            rate = f"{per_second:.0f}/s" if per_second >= 10 else f"{per_second:.2g}/s"
         ratio = ""
         peer = by_name.get(row["peer"])
         if peer and peer["samples"]:

@@ -42,17 +42,32 @@ class DsoDunningCommitmentCreate(models.TransientModel):
     @api.depends("kind")
     def _compute_date(self):
         for wizard in self:
-            status = self.env.ref(DEFAULT_STATUS_XMLIDS[wizard.kind], raise_if_not_found=False)
-            today = fields.Date.context_today(self)
-            wizard.date = today + datetime.timedelta(days=status.followup_days if status else 0)
+            wizard.date = self._default_date(wizard.kind)
+
+    @api.model
+    def _default_date(self, kind):
+        """Today plus the follow-up delay of the status the commitment gives its items."""
+        status = self.env.ref(DEFAULT_STATUS_XMLIDS[kind], raise_if_not_found=False)
+        today = fields.Date.context_today(self)
+        return today + datetime.timedelta(days=status.followup_days if status else 0)
 
     @api.model
     def _open_for(self, records):
-        """The wizard on an action (its items) or a customer (its open items), as an action."""
+        """The wizard on actions of one customer (their items) or a customer (its open
+        items), as an action."""
         if records._name == "dso.dunning.action":
-            records.ensure_one()
+            if len(records.partner_id) > 1 or len(records.company_id) > 1:
+                raise UserError(
+                    self.env._(
+                        "Select actions of one customer only: a promise or a dispute covers "
+                        "the items of one customer (selected: %(customers)s).",
+                        customers=", ".join(records.partner_id.mapped("display_name")),
+                    )
+                )
             partner, company = records.partner_id, records.company_id
-            items = records.line_ids.move_line_id
+            items = records.line_ids.move_line_id.sudo().sorted(
+                lambda l: (l.date_maturity or l.date, l.id)
+            )
         else:
             partner, company = records.commercial_partner_id[:1], self.env.company
             items = (
@@ -78,6 +93,37 @@ class DsoDunningCommitmentCreate(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
+
+    @api.model
+    def _record_qualification(self, partner, company, items, vals):
+        """Record what a call outcome or a reply says (``vals``: kind, date, comment,
+        dispute type) as a commitment on ``items`` of ``partner``.
+
+        The one rule for calls and replies: only the items still open and not
+        covered by a running commitment are taken (a second call about a
+        promise already recorded adds nothing); none left, nothing is
+        recorded (empty recordset). Without a date, the status's follow-up
+        delay gives one. As superuser: the caller checked the user's dunning
+        role, and a collector needs no accounting rights on the items.
+        """
+        Commitment = self.env["dso.dunning.commitment"].sudo()
+        partner = partner.commercial_partner_id
+        items = items.sudo().filtered_domain(commitments.open_items_domain(company.id, partner.id))
+        covered = Commitment.search(
+            [("state", "in", commitments.RUNNING_STATES), ("move_line_ids", "in", items.ids)]
+        ).move_line_ids
+        items -= covered
+        if not items:
+            return Commitment.browse()
+        return Commitment.create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "move_line_ids": [fields.Command.set(items.ids)],
+                **vals,
+                "date": vals.get("date") or self._default_date(vals["kind"]),
+            }
+        )
 
     def action_apply(self):
         self.ensure_one()

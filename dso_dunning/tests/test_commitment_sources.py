@@ -1,0 +1,176 @@
+from freezegun import freeze_time
+
+from odoo import Command, fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from .common import DunningUsersMixin
+from .test_sending import NOW, DunningSendingCase
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(NOW)
+class TestCommitmentSources(DunningUsersMixin, DunningSendingCase):
+    """Calls, replies and the agenda qualify items: a commitment on those items,
+    never a block of the whole customer."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_dunning_users()
+        cls.quality = cls.env.ref("dso_dunning.dso_dunning_dispute_type_quality")
+        cls.status_promise = cls.env.ref("dso_dunning.dso_dunning_item_status_promise")
+
+    @staticmethod
+    def _items(invoices):
+        return invoices.line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
+
+    def _commitments(self, partner):
+        return self.env["dso.dunning.commitment"].search([("partner_id", "=", partner.id)])
+
+    def _reply_to(self, action, body):
+        """The customer answers the dunning email of ``action``: the reply to qualify."""
+        action.partner_id.message_post(
+            body=body,
+            message_type="email",
+            parent_id=action.message_id.id,
+            author_id=action.partner_id.id,
+        )
+        return self.env["dso.dunning.reply"].search(
+            [("partner_id", "=", action.partner_id.id), ("kind", "=", "reply")]
+        )
+
+    def _open_wizard(self, actions):
+        Wizard = self.env["dso.dunning.commitment.create"].with_user(self.user_collector)
+        opened = Wizard._open_for(actions.with_user(self.user_collector))
+        return Wizard.browse(opened["res_id"])
+
+    def test_call_promise_covers_the_call_items_and_the_other_invoice_is_still_dunned(self):
+        partner = self._customer("Promesse Appel SA")
+        called = self._create_overdue_invoice(partner, days_overdue=35, amount=400)
+        other = self._create_overdue_invoice(partner, days_overdue=-5, amount=250)
+        self._plan(partners=partner, force=True)
+        call = self._live_actions(partner)
+        self.assertEqual((call.step_id, call.line_ids.move_id), (self.step_call, called))
+        call.write({"outcome": "promise", "promise_date": "2026-12-20", "outcome_note": "Friday"})
+        call.with_user(self.user_collector).action_done()
+        self.assertRecordValues(
+            self._commitments(partner),
+            [
+                {
+                    "kind": "promise",
+                    "state": "open",
+                    "date": fields.Date.to_date("2026-12-20"),
+                    "amount": 400,
+                    "comment": "Friday",
+                    "move_line_ids": self._items(called).ids,
+                }
+            ],
+        )
+        self.assertEqual(self._items(called).dunning_status_id, self.status_promise)
+        self.assertFalse(partner.dunning_block_reason, "the customer itself is not blocked")
+        with freeze_time("2026-12-06 10:00:00"):  # the other invoice is 7 days late
+            self._plan(partners=partner, force=True)
+            pending = self._live_actions(partner) - call
+            self.assertEqual(pending.step_id, self.step_email)
+            self.assertEqual(pending.line_ids.move_id, other, "only the promised invoice waits")
+            self.assertEqual(pending.amount_due, 250)
+
+    def test_reply_about_items_already_promised_records_nothing_more(self):
+        partner = self._customer("Deja Promis SA")
+        action = self._planned(partner, days_overdue=10, amount=300)
+        self.sender._send_due()
+        promise = self.env["dso.dunning.commitment"].create(
+            {
+                "kind": "promise",
+                "partner_id": partner.id,
+                "date": "2026-12-10",
+                "move_line_ids": [Command.set(action.line_ids.move_line_id.ids)],
+            }
+        )
+        reply = self._reply_to(action, "Not what we ordered").with_user(self.user_collector)
+        reply.write({"qualification": "dispute"})
+        reply.action_apply_qualification()
+        self.assertEqual(reply.state, "validated", "the reply is qualified all the same")
+        self.assertEqual(self._commitments(partner), promise, "one running commitment per item")
+
+    def test_reply_qualified_dispute_records_a_dispute_on_the_items_of_the_email(self):
+        partner = self._customer("Reponse Litige SA")
+        action = self._planned(partner, days_overdue=10, amount=300)
+        self.sender._send_due()
+        self.assertEqual(action.state, "sent")
+        reply = self._reply_to(action, "The goods arrived broken").with_user(self.user_collector)
+        reply.write({"qualification": "dispute", "dispute_type_id": self.quality.id})
+        reply.action_apply_qualification()
+        self.assertEqual(reply.state, "validated")
+        dispute = self._commitments(partner)
+        self.assertRecordValues(
+            dispute,
+            [
+                {
+                    "kind": "dispute",
+                    "state": "open",
+                    "dispute_type_id": self.quality.id,
+                    "move_line_ids": action.line_ids.move_line_id.ids,
+                }
+            ],
+        )
+        self.assertIn("The goods arrived broken", dispute.comment)
+        self.assertFalse(partner.dunning_block_reason)
+
+    def test_reply_without_action_covers_the_overdue_items_only(self):
+        partner = self._customer("Sans Action SA")
+        late = self._create_overdue_invoice(partner, days_overdue=15, amount=300)
+        self._create_overdue_invoice(partner, days_overdue=-10, amount=200)
+        message = partner.message_post(body="We pay on the 15th", message_type="email")
+        reply = (
+            self.env["dso.dunning.reply"]
+            .sudo()
+            .create(
+                {
+                    "message_id": message.id,
+                    "kind": "reply",
+                    "partner_id": partner.id,
+                    "company_id": self.company.id,
+                }
+            )
+            .with_user(self.user_collector)
+        )
+        reply.write({"qualification": "promise", "promise_date": "2026-12-15"})
+        reply.action_apply_qualification()
+        self.assertRecordValues(
+            self._commitments(partner),
+            [{"kind": "promise", "amount": 300, "move_line_ids": self._items(late).ids}],
+        )
+
+    def test_agenda_selection_of_one_customer_opens_the_wizard_with_their_items(self):
+        partner = self._customer("Agenda SA")
+        first = self._create_overdue_invoice(partner, days_overdue=10, amount=300)
+        self._plan(partners=partner, force=True)
+        emailed = self._live_actions(partner)
+        self.sender._send_due()
+        self.assertEqual(emailed.state, "sent")
+        second = self._create_overdue_invoice(partner, days_overdue=35, amount=500)
+        self._plan(partners=partner, force=True)
+        call = self._live_actions(partner)
+        self.assertEqual(call.line_ids.move_id, first | second)
+        wizard = self._open_wizard(emailed | call)
+        self.assertEqual(wizard.partner_id, partner)
+        self.assertEqual(
+            wizard.line_ids.mapped("move_name"), [second.name, first.name], "each item once"
+        )
+        self.assertTrue(all(wizard.line_ids.mapped("selected")))
+        wizard.write({"kind": "dispute", "dispute_type_id": self.quality.id})
+        wizard.line_ids.filtered(lambda l: l.move_name == first.name).selected = False
+        wizard.action_apply()
+        self.assertEqual(self._commitments(partner).move_line_ids, self._items(second))
+        self.assertEqual(self._live_actions(partner).line_ids.move_id, first)
+
+    def test_agenda_selection_of_two_customers_is_refused(self):
+        calls = self._planned(self._customer("Un SA"), days_overdue=35) | self._planned(
+            self._customer("Deux SA"), days_overdue=35
+        )
+        with self.assertRaisesRegex(UserError, "one customer only"):
+            self._open_wizard(calls)
+        binding = self.env.ref("dso_dunning.dso_dunning_commitment_create_from_action")
+        self.assertIn("list", binding.binding_view_types, "in the agenda's action menu")

@@ -165,6 +165,19 @@ class TestCommitmentSources(DunningUsersMixin, DunningSendingCase):
         wizard.action_apply()
         self.assertEqual(self._commitments(partner).move_line_ids, self._items(second))
         self.assertEqual(self._live_actions(partner).line_ids.move_id, first)
+        again = self._open_wizard(emailed | call)
+        self.assertEqual(again.line_ids.mapped("move_name"), [first.name], "disputed: not offered")
+        first_items = self._items(first)
+        self.env["dso.dunning.commitment"].create(
+            {
+                "kind": "promise",
+                "partner_id": partner.id,
+                "date": "2026-12-10",
+                "move_line_ids": [Command.set(first_items.ids)],
+            }
+        )
+        with self.assertRaisesRegex(UserError, "Nothing left to qualify"):
+            self._open_wizard(emailed | call)
 
     def test_agenda_selection_of_two_customers_is_refused(self):
         calls = self._planned(self._customer("Un SA"), days_overdue=35) | self._planned(

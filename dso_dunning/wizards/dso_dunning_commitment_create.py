@@ -54,7 +54,7 @@ class DsoDunningCommitmentCreate(models.TransientModel):
     @api.model
     def _open_for(self, records):
         """The wizard on actions of one customer (their items) or a customer (its open
-        items), as an action."""
+        items), as an action; only the items a new commitment may take are offered."""
         if records._name == "dso.dunning.action":
             if len(records.partner_id) > 1 or len(records.company_id) > 1:
                 raise UserError(
@@ -65,17 +65,21 @@ class DsoDunningCommitmentCreate(models.TransientModel):
                     )
                 )
             partner, company = records.partner_id, records.company_id
-            items = records.line_ids.move_line_id.sudo().sorted(
-                lambda l: (l.date_maturity or l.date, l.id)
-            )
+            items = records.line_ids.move_line_id
         else:
             partner, company = records.commercial_partner_id[:1], self.env.company
             items = (
                 self.env["account.move.line"]
                 .sudo()
-                .search(
-                    commitments.open_items_domain(company.id, partner.id),
-                    order="date_maturity, id",
+                .search(commitments.open_items_domain(company.id, partner.id))
+            )
+        items = self._free_items(partner, company, items)
+        if not items:
+            raise UserError(
+                self.env._(
+                    "Nothing left to qualify for %(customer)s: its items are paid or already "
+                    "under a promise or a dispute (see its commitments).",
+                    customer=partner.display_name,
                 )
             )
         wizard = self.create(
@@ -99,20 +103,16 @@ class DsoDunningCommitmentCreate(models.TransientModel):
         """Record what a call outcome or a reply says (``vals``: kind, date, comment,
         dispute type) as a commitment on ``items`` of ``partner``.
 
-        The one rule for calls and replies: only the items still open and not
-        covered by a running commitment are taken (a second call about a
-        promise already recorded adds nothing); none left, nothing is
-        recorded (empty recordset). Without a date, the status's follow-up
-        delay gives one. As superuser: the caller checked the user's dunning
-        role, and a collector needs no accounting rights on the items.
+        The one rule for calls and replies: only the free items are taken
+        (``_free_items``: a reply about a promise already recorded by phone
+        adds nothing); none left, nothing is recorded (empty recordset).
+        Without a date, the status's follow-up delay gives one. As superuser:
+        the caller checked the user's dunning role, and a collector needs no
+        accounting rights on the items.
         """
         Commitment = self.env["dso.dunning.commitment"].sudo()
         partner = partner.commercial_partner_id
-        items = items.sudo().filtered_domain(commitments.open_items_domain(company.id, partner.id))
-        covered = Commitment.search(
-            [("state", "in", commitments.RUNNING_STATES), ("move_line_ids", "in", items.ids)]
-        ).move_line_ids
-        items -= covered
+        items = self._free_items(partner, company, items)
         if not items:
             return Commitment.browse()
         return Commitment.create(
@@ -124,6 +124,23 @@ class DsoDunningCommitmentCreate(models.TransientModel):
                 "date": vals.get("date") or self._default_date(vals["kind"]),
             }
         )
+
+    @api.model
+    def _free_items(self, partner, company, items):
+        """The ``items`` a new commitment may take, by due date: open receivable items of
+        ``partner`` not covered by a running commitment (read as superuser)."""
+        items = items.sudo().filtered_domain(
+            commitments.open_items_domain(company.id, partner.commercial_partner_id.id)
+        )
+        covered = (
+            self.env["dso.dunning.commitment"]
+            .sudo()
+            .search(
+                [("state", "in", commitments.RUNNING_STATES), ("move_line_ids", "in", items.ids)]
+            )
+            .move_line_ids
+        )
+        return (items - covered).sorted(lambda l: (l.date_maturity or l.date, l.id))
 
     def action_apply(self):
         self.ensure_one()

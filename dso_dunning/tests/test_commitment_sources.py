@@ -2,9 +2,9 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import DunningUsersMixin
+from .common import DunningTourMixin, DunningUsersMixin
 from .test_sending import NOW, DunningSendingCase
 
 
@@ -187,3 +187,74 @@ class TestCommitmentSources(DunningUsersMixin, DunningSendingCase):
             self._open_wizard(calls)
         binding = self.env.ref("dso_dunning.dso_dunning_commitment_create_from_action")
         self.assertIn("list", binding.binding_view_types, "in the agenda's action menu")
+
+
+@tagged("post_install", "-at_install")
+class TestCommitmentSourcesTour(DunningTourMixin, DunningUsersMixin, HttpCase):
+    """A collector selects two actions of one customer (two scenarios) in the agenda
+    and records a dispute on their items, in a real browser."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_dunning_users()
+        company = cls.env.company
+        scenario = cls._create_tour_scenario("Qualify tour", "Qualify Call")
+        # One pending action per customer and scenario: the task is of another
+        # scenario (one set on some of the customer's invoices).
+        other_scenario = cls._create_tour_scenario("Qualify tour bis", "Qualify Task")
+        cls.customer = cls._create_tour_customer(
+            "Qualify Tour SA", scenario, 400.0, collector=cls.user_collector
+        )
+        today = fields.Date.context_today(cls.customer)
+        cls.env["dso.dunning.demo"]._create_demo_invoice(cls.customer, today, 25, 250.0, 0.0)
+        items = (
+            cls.env["account.move"]
+            .search([("partner_id", "=", cls.customer.id)])
+            .line_ids.filtered(lambda l: l.account_id.account_type == "asset_receivable")
+            .sorted("amount_residual")
+        )
+        cls.items = items
+        cls.actions = cls.env["dso.dunning.action"]
+        for step, item in ((scenario.step_ids, items[1]), (other_scenario.step_ids, items[0])):
+            cls.actions |= cls.env["dso.dunning.action"].create(
+                {
+                    "company_id": company.id,
+                    "partner_id": cls.customer.id,
+                    "scenario_id": step.scenario_id.id,
+                    "step_id": step.id,
+                    "date": today,
+                    "collector_id": cls.user_collector.id,
+                    "amount_due": item.amount_residual,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "move_line_id": item.id,
+                                "move_id": item.move_id.id,
+                                "date_maturity": item.date_maturity,
+                                "amount_residual": item.amount_residual,
+                            }
+                        )
+                    ],
+                }
+            )
+
+    def test_collector_disputes_the_items_of_two_actions_from_the_agenda(self):
+        self.start_tour("/odoo", "dso_dunning_commitment_sources", login="dso_collector")
+        dispute = self.env["dso.dunning.commitment"].search([("partner_id", "=", self.customer.id)])
+        self.assertRecordValues(
+            dispute,
+            [
+                {
+                    "kind": "dispute",
+                    "state": "open",
+                    "dispute_type_id": self.env.ref(
+                        "dso_dunning.dso_dunning_dispute_type_quality"
+                    ).id,
+                    "comment": "Broken on delivery",
+                    "create_uid": self.user_collector.id,
+                }
+            ],
+        )
+        self.assertEqual(dispute.move_line_ids, self.items)
+        self.assertEqual(set(self.actions.mapped("state")), {"cancelled"}, "nothing left to dun")

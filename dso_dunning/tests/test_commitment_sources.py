@@ -191,8 +191,9 @@ class TestCommitmentSources(DunningUsersMixin, DunningSendingCase):
 
 @tagged("post_install", "-at_install")
 class TestCommitmentSourcesTour(DunningTourMixin, DunningUsersMixin, HttpCase):
-    """A collector selects two actions of one customer (two scenarios) in the agenda
-    and records a dispute on their items, in a real browser."""
+    """In a real browser, a collector selects two actions of one customer (two
+    scenarios) in the agenda and records a dispute on their items, then
+    qualifies another customer's reply as a dispute."""
 
     @classmethod
     def setUpClass(cls):
@@ -239,7 +240,35 @@ class TestCommitmentSourcesTour(DunningTourMixin, DunningUsersMixin, HttpCase):
                 }
             )
 
-    def test_collector_disputes_the_items_of_two_actions_from_the_agenda(self):
+        # A customer who answered the email of a sent action: the reply to qualify.
+        cls.replier = cls._create_tour_customer(
+            "Reply Tour SA", scenario, 300.0, collector=cls.user_collector
+        )
+        item = cls.env["account.move.line"].search(
+            [
+                ("partner_id", "=", cls.replier.id),
+                ("account_id.account_type", "=", "asset_receivable"),
+            ]
+        )
+        emailed = cls.env["dso.dunning.action"].create(
+            {
+                "company_id": company.id,
+                "partner_id": cls.replier.id,
+                "scenario_id": scenario.id,
+                "step_id": scenario.step_ids.id,
+                "date": today,
+                "state": "sent",
+                "collector_id": cls.user_collector.id,
+                "amount_due": item.amount_residual,
+                "line_ids": [Command.create({"move_line_id": item.id, "move_id": item.move_id.id})],
+            }
+        )
+        emailed.message_post(
+            body="The price is not the one agreed", message_type="email", author_id=cls.replier.id
+        )
+        cls.replied_item = item
+
+    def test_collector_qualifies_items_from_the_agenda_and_from_a_reply(self):
         self.start_tour("/odoo", "dso_dunning_commitment_sources", login="dso_collector")
         dispute = self.env["dso.dunning.commitment"].search([("partner_id", "=", self.customer.id)])
         self.assertRecordValues(
@@ -258,3 +287,22 @@ class TestCommitmentSourcesTour(DunningTourMixin, DunningUsersMixin, HttpCase):
         )
         self.assertEqual(dispute.move_line_ids, self.items)
         self.assertEqual(set(self.actions.mapped("state")), {"cancelled"}, "nothing left to dun")
+        reply = self.env["dso.dunning.reply"].search([("partner_id", "=", self.replier.id)])
+        self.assertRecordValues(reply, [{"state": "validated", "qualification": "dispute"}])
+        reply_dispute = self.env["dso.dunning.commitment"].search(
+            [("partner_id", "=", self.replier.id)]
+        )
+        self.assertRecordValues(
+            reply_dispute,
+            [
+                {
+                    "kind": "dispute",
+                    "dispute_type_id": self.env.ref(
+                        "dso_dunning.dso_dunning_dispute_type_price"
+                    ).id,
+                    "create_uid": self.user_collector.id,
+                }
+            ],
+        )
+        self.assertEqual(reply_dispute.move_line_ids, self.replied_item)
+        self.assertIn("The price is not the one agreed", reply_dispute.comment)

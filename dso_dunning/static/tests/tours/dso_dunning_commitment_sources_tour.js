@@ -2,6 +2,7 @@ import { registry } from "@web/core/registry";
 import { stepUtils } from "@web_tour/tour_utils";
 
 const row = (step) => `.o_list_view .o_data_row:contains(Qualify Tour SA):contains(${step})`;
+const REPLY = ".o_list_view .o_data_row:contains(Reply Tour SA)";
 const select = (step) => ({
     content: `Select the ${step} of the customer`,
     trigger: `${row(step)} td.o_list_record_selector input[type=checkbox]`,
@@ -58,6 +59,44 @@ registry.category("web_tour.tours").add("dso_dunning_commitment_sources", {
         {
             content: "The dispute is recorded and shown",
             trigger: ".o_breadcrumb:contains(Dispute - Qualify Tour SA)",
+        },
+        {
+            content: "Go to the replies",
+            trigger: ".o_main_navbar [data-menu-xmlid='dso_dunning.dso_dunning_menu_agenda']",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-item[data-menu-xmlid='dso_dunning.dso_dunning_menu_agenda_replies']",
+            run: "click",
+        },
+        {
+            content: "Qualify the customer's reply",
+            trigger: `${REPLY} button[name=action_open_qualify]`,
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=qualification] input",
+            run: "click",
+        },
+        {
+            trigger: ".o_select_menu_item:contains(Dispute)",
+            run: "click",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=dispute_type_id] input",
+            run: "edit Price",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains(Price)",
+            run: "click",
+        },
+        {
+            trigger: ".modal button[name=action_apply_qualification]",
+            run: "click",
+        },
+        {
+            content: "The dialog closes on the replies (the test checks the dispute)",
+            trigger: "body:not(:has(.modal)) .o_breadcrumb:contains(Replies)",
         },
     ],
 });

@@ -20,6 +20,7 @@
         "data/dso_dunning_status_data.xml",
         "data/dso_dunning_dispute_type_data.xml",
         "data/dso_dunning_alert_data.xml",
+        "data/mail_template_commitment_data.xml",
         "views/dso_dunning_scenario_views.xml",
         "views/dso_dunning_action_views.xml",
         "views/dso_dunning_agenda_views.xml",

@@ -44,3 +44,6 @@ from . import dso_dunning_commitment_engine
 from . import dso_dunning_alert_criteria
 from . import dso_dunning_alert
 from . import dso_dunning_alert_demo
+from . import dso_dunning_commitment_instalment
+from . import dso_dunning_commitment_followup
+from . import dso_dunning_agenda_commitments

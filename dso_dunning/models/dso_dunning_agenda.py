@@ -84,14 +84,15 @@ class DsoDunningAgenda(models.AbstractModel):
         Action = self.env["dso.dunning.action"]
         ids = Action.search(self._history_domain(domain), order="date desc, id desc").ids
         output = io.BytesIO()
-        agenda_export.write_history_workbook(
-            output,
-            [
-                (self.env._("Actions"), self._history_action_headers(), self._history_rows(ids)),
-                (self.env._("Items"), self._history_item_headers(), self._history_item_rows(ids)),
-            ],
-        )
+        agenda_export.write_history_workbook(output, self._history_sheets(domain, ids))
         return output.getvalue()
+
+    def _history_sheets(self, domain, ids):
+        """The sheets of the workbook, ``(title, headers, rows)``, for the actions ``ids``."""
+        return [
+            (self.env._("Actions"), self._history_action_headers(), self._history_rows(ids)),
+            (self.env._("Items"), self._history_item_headers(), self._history_item_rows(ids)),
+        ]
 
     def _history_action_headers(self):
         return [

@@ -2,7 +2,13 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools import alert_domain
-from ..tools.alert_domain import Criteria, ItemCriteria, Range, range_from_fields
+from ..tools.alert_domain import (
+    CommitmentCriteria,
+    Criteria,
+    ItemCriteria,
+    Range,
+    range_from_fields,
+)
 
 OPERATORS = [("in", "Equal"), ("not in", "Different")]
 ITEM_TYPE_KEYS = ("invoice", "refund", "other")
@@ -19,6 +25,10 @@ CRITERIA_FIELDS = (
     "item_residual_max",
     *(f"item_type_{key}" for key in ITEM_TYPE_KEYS),
     *(f"item_status_{key}" for key in alert_domain.ITEM_STATUSES),
+    "item_dunning_status_ids",
+    "dispute_type_ids",
+    "broken_promises",
+    "broken_promise_days",
 )
 
 
@@ -103,6 +113,29 @@ class DsoDunningAlertCriteria(models.AbstractModel):
         help="Items of invoices whose payment is blocked (the invoice's 'Block payment' "
         "button, used for disputed invoices).",
     )
+    item_dunning_status_ids = fields.Many2many(
+        "dso.dunning.status",
+        "dso_dunning_alert_item_status_rel",
+        "alert_id",
+        "status_id",
+        string="Item Statuses",
+        domain=[("scope", "=", "item")],
+        help="Items in one of these statuses (promise to pay, dispute, broken promise...).",
+    )
+    # Commitments: a customer matches when it has one matching each criterion
+    dispute_type_ids = _relation(
+        "dso.dunning.dispute.type",
+        "dso_dunning_alert_dispute_type_rel",
+        "dispute_type_id",
+        "Open Disputes Of Type",
+    )
+    broken_promises = fields.Boolean(
+        help="Customers with a promise to pay or a payment plan broken or only partially kept.",
+    )
+    broken_promise_days = fields.Integer(
+        string="Broken In The Last (Days)",
+        help="Only promises closed as broken or partially kept in this many days. 0: whenever.",
+    )
 
     @api.constrains(*CRITERIA_FIELDS)
     def _check_criteria(self):
@@ -135,6 +168,7 @@ class DsoDunningAlertCriteria(models.AbstractModel):
             "days_overdue": self.env._("Days overdue"),
             "item_days_late": self.env._("Item days late"),
             "item_residual": self.env._("Item amount due"),
+            "broken_promise_days": self.env._("Broken promises in the last days"),
         }
 
     def _get_criteria(self):
@@ -158,5 +192,11 @@ class DsoDunningAlertCriteria(models.AbstractModel):
                 statuses=frozenset(
                     key for key in alert_domain.ITEM_STATUSES if self[f"item_status_{key}"]
                 ),
+                status_ids=tuple(self.item_dunning_status_ids.ids),
+            ),
+            commitments=CommitmentCriteria(
+                dispute_type_ids=tuple(self.dispute_type_ids.ids),
+                broken_promises=self.broken_promises,
+                broken_promise_days=self.broken_promise_days or None,
             ),
         )

@@ -94,48 +94,70 @@ class DsoDunningCommitmentEngine(models.AbstractModel):
 
     @api.model
     def _evaluate_promises(self, domain, today=None):
-        """Close the running promises of ``domain`` that are kept or whose deadline passed.
+        """Close the running promises and payment plans of ``domain`` that are kept
+        or broken; mark the plans' instalments paid or missed.
 
-        Returns the customers whose promises were closed ({(company id, partner id)}).
+        Returns the customers whose promises or plans were closed ({(company id, partner id)}).
         """
         today = today or fields.Date.context_today(self)
-        promises = (
+        running = (
             self.env["dso.dunning.commitment"]
             .sudo()
-            .search([("kind", "=", "promise"), ("state", "=", "open"), *domain])
+            .search([("kind", "in", commitments.PAYMENT_KINDS), ("state", "=", "open"), *domain])
         )
         closed = set()
-        for promise in promises:
-            residual = sum(promise.move_line_ids.mapped("amount_residual"))
-            paid = promise.amount_start - residual
-            state = commitments.promise_outcome(
-                promise.amount,
-                paid,
-                residual,
-                commitments.promise_deadline(
-                    promise.date, promise.company_id.dunning_promise_grace_days
-                ),
-                today,
-                rounding=promise.currency_id.rounding / 2,
-            )
-            vals = {"amount_paid": paid} if paid != promise.amount_paid else {}
+        for commitment in running:
+            residual = sum(commitment.move_line_ids.mapped("amount_residual"))
+            paid = commitment.amount_start - residual
+            rounding = commitment.currency_id.rounding / 2
+            grace = commitment.company_id.dunning_promise_grace_days
+            if commitment.kind == "plan":
+                state = self._evaluate_instalments(commitment, paid, residual, today, rounding)
+            else:
+                deadline = commitments.promise_deadline(commitment.date, grace)
+                state = commitments.promise_outcome(
+                    commitment.amount, paid, residual, deadline, today, rounding=rounding
+                )
+            vals = {"amount_paid": paid} if paid != commitment.amount_paid else {}
             if state != "open":
                 vals.update(state=state, date_closed=today)
-                closed.add((promise.company_id.id, promise.partner_id.id))
+                closed.add((commitment.company_id.id, commitment.partner_id.id))
             if vals:
-                promise.write(vals)
+                commitment.write(vals)
         return closed
 
     @api.model
+    def _evaluate_instalments(self, plan, paid, residual, today, rounding):
+        """Write the state of each instalment of ``plan``; the plan's state."""
+        instalments = plan.instalment_ids.sorted(lambda i: (i.date, i.id))
+        if residual <= rounding:
+            states = ["paid"] * len(instalments)
+        else:
+            states = commitments.instalment_states(
+                [(i.date, i.amount) for i in instalments],
+                paid,
+                today,
+                plan.company_id.dunning_promise_grace_days,
+                rounding=rounding,
+            )
+        for instalment, state in zip(instalments, states, strict=True):
+            if instalment.state != state:
+                instalment.state = state
+        return commitments.plan_outcome(states, residual, rounding=rounding)
+
+    @api.model
     def _close_passed_promises(self):
-        """Promises whose deadline passed are kept, partially kept or broken (nightly run).
+        """Promises whose deadline passed are kept, partially kept or broken; payment
+        plans' instalments are paid or missed (nightly run).
 
         Their customers are planned again at once: a broken promise's items
         are dunned from today.
         """
         today = fields.Date.context_today(self)
         # Past their date, whatever the grace period: the rule decides per company.
+        # Plans: an instalment may be missed long before the plan's last date.
         engine = self.with_context(**{NO_REPLAN: True})
-        closed = engine._evaluate_promises([("date", "<", today)], today)
+        due = ["|", ("kind", "=", "plan"), ("date", "<", today)]
+        closed = engine._evaluate_promises(due, today)
         if closed:
             self._replan(closed)

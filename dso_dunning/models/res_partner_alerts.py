@@ -64,6 +64,14 @@ class ResPartner(models.Model):
         readonly=True,
         bypass_search_access=True,
     )
+    # Alert commitment criteria search through it, as through the items.
+    dunning_commitment_ids = fields.One2many(
+        "dso.dunning.commitment",
+        "partner_id",
+        string="Commitments",
+        readonly=True,
+        bypass_search_access=True,
+    )
     dunning_alert_ids = fields.Many2many(
         "dso.dunning.alert",
         string="Alerts",

@@ -29,4 +29,6 @@ from . import test_day_in_the_life
 from . import test_invoice_pdfs
 from . import test_parity
 from . import test_commitments
+from . import test_commitment_plans
+from . import test_commitment_alerts
 from . import test_commitment_sources

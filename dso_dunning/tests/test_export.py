@@ -42,7 +42,7 @@ class TestExport(DunningUsersMixin, DunningSendingCase):
             self.env["dso.dunning.agenda"].with_user(self.user_auditor)._export_history_xlsx(domain)
         )
         workbook = self._workbook(content)
-        self.assertEqual(workbook.sheetnames, ["Actions", "Items"])
+        self.assertEqual(workbook.sheetnames, ["Actions", "Items", "Commitments"])
         rows = list(workbook["Actions"].iter_rows(values_only=True))
         headers, data = rows[0], rows[1:]
         self.assertEqual(headers[:4], ("Reference", "Date", "Customer", "Step"))
@@ -83,7 +83,7 @@ class TestExport(DunningUsersMixin, DunningSendingCase):
             self.assertIsNone(package.testzip(), "every part of the file reads back")
             self.assertIn("xl/worksheets/sheet2.xml", package.namelist())
         workbook = openpyxl.load_workbook(io.BytesIO(content))
-        self.assertEqual(workbook.sheetnames, ["Actions", "Pièces"])
+        self.assertEqual(workbook.sheetnames, ["Actions", "Pièces", "Engagements"])
         sheet = workbook["Actions"]
         headers = [cell.value for cell in sheet[1]]
         self.assertEqual(headers[:4], ["Référence", "Date", "Client", "Étape"])

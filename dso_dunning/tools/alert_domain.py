@@ -11,10 +11,14 @@ Conventions (the model maps its form fields onto them):
 - relation criteria are ``(operator, ids)`` with ``"in"`` (equal to one of)
   or ``"not in"`` (different from all, empty values included);
 - item criteria select customers having at least one open receivable item
-  matching all of them.
+  matching all of them;
+- commitment criteria (dispute types, broken promises) select customers
+  having at least one commitment of the alert's company matching them.
 """
 
 import dataclasses
+
+from .commitments import BROKEN_STATES, PAYMENT_KINDS, RUNNING_STATES
 
 # Customer amount criteria: key → stored or searchable res.partner field.
 AMOUNT_FIELDS = {
@@ -67,10 +71,36 @@ class ItemCriteria:
     residual: Range = Range()
     types: frozenset = frozenset()
     statuses: frozenset = frozenset()
+    status_ids: tuple = ()  # item statuses (dso.dunning.status of scope item)
 
     @property
     def is_set(self):
-        return bool(self.days_late.is_set or self.residual.is_set or self.types or self.statuses)
+        return bool(
+            self.days_late.is_set
+            or self.residual.is_set
+            or self.types
+            or self.statuses
+            or self.status_ids
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class CommitmentCriteria:
+    """Criteria on the customer's commitments (promises to pay, disputes).
+
+    ``dispute_type_ids``: a running dispute of one of these types;
+    ``broken_promises``: a promise (or a payment plan) broken or only
+    partially kept, closed in the last ``broken_promise_days`` days
+    (``None``: whenever).
+    """
+
+    dispute_type_ids: tuple = ()
+    broken_promises: bool = False
+    broken_promise_days: int | None = None
+
+    @property
+    def is_set(self):
+        return bool(self.dispute_type_ids or self.broken_promises)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +113,7 @@ class Criteria:
     above_guarantee: bool = False
     relations: dict = dataclasses.field(default_factory=dict)  # key → (operator, ids)
     items: ItemCriteria = ItemCriteria()
+    commitments: CommitmentCriteria = CommitmentCriteria()
 
     @property
     def is_set(self):
@@ -93,6 +124,7 @@ class Criteria:
             or self.above_guarantee
             or any(ids for _op, ids in self.relations.values())
             or self.items.is_set
+            or self.commitments.is_set
         )
 
 
@@ -117,6 +149,7 @@ def problems(criteria):
         "not_dunned_days": (criteria.not_dunned_days,),
         "days_overdue": (criteria.days_overdue.low, criteria.days_overdue.high),
         "item_days_late": (criteria.items.days_late.low, criteria.items.days_late.high),
+        "broken_promise_days": (criteria.commitments.broken_promise_days,),
     }
     for key, values in days.items():
         if any(value is not None and value < 0 for value in values):
@@ -198,7 +231,39 @@ def item_domain(items, company_id):
             "blocked": [("dunning_blocked", "=", True)],
         }
         domain += _or([by_status[status] for status in sorted(items.statuses)])
+    if items.status_ids:
+        domain.append(("dunning_status_id", "in", sorted(items.status_ids)))
     return domain
+
+
+def commitment_domains(commitments, company_id):
+    """Domains on ``dso.dunning.commitment``, one per criterion a customer must meet.
+
+    Each one is searched on its own (a customer with a running price dispute
+    and, on another commitment, a broken promise matches both criteria). As
+    for items, the path from customers bypasses access rules: the company is
+    restricted explicitly.
+    """
+    domains = []
+    if commitments.dispute_type_ids:
+        domains.append(
+            [
+                ("company_id", "=", company_id),
+                ("kind", "=", "dispute"),
+                ("state", "in", list(RUNNING_STATES)),
+                ("dispute_type_id", "in", sorted(commitments.dispute_type_ids)),
+            ]
+        )
+    if commitments.broken_promises:
+        domain = [
+            ("company_id", "=", company_id),
+            ("kind", "in", list(PAYMENT_KINDS)),
+            ("state", "in", list(BROKEN_STATES)),
+        ]
+        if commitments.broken_promise_days:
+            domain.append(("date_closed", ">=", _days_ago(commitments.broken_promise_days)))
+        domains.append(domain)
+    return domains
 
 
 def to_domain(criteria, company_id):
@@ -224,4 +289,6 @@ def to_domain(criteria, company_id):
             domain.append((RELATION_FIELDS[key], operator, sorted(ids)))
     if criteria.items.is_set:
         domain.append(("dunning_item_ids", "any", item_domain(criteria.items, company_id)))
+    for commitment_domain in commitment_domains(criteria.commitments, company_id):
+        domain.append(("dunning_commitment_ids", "any", commitment_domain))
     return domain

@@ -1,8 +1,13 @@
-"""Commitments on items (promises to pay, disputes): their states and outcomes as plain rules."""
+"""Commitments on items (promises to pay, disputes, payment plans): their states and
+outcomes as plain rules."""
 
 import datetime
 
-KINDS = [("promise", "Promise to Pay"), ("dispute", "Dispute")]
+from dateutil.relativedelta import relativedelta
+
+KINDS = [("promise", "Promise to Pay"), ("dispute", "Dispute"), ("plan", "Payment Plan")]
+# Kinds kept or broken by the payments on their items.
+PAYMENT_KINDS = ("promise", "plan")
 STATES = [
     ("open", "Open"),
     ("in_progress", "In Progress"),
@@ -18,6 +23,9 @@ RESOLUTIONS = [
 ]
 # A commitment in these states still runs: its items cannot take another one.
 RUNNING_STATES = ("open", "in_progress")
+# A promise or a plan that ends in these states was not kept: the collector follows up.
+BROKEN_STATES = ("partial", "broken")
+INSTALMENT_STATES = [("pending", "Pending"), ("paid", "Paid"), ("missed", "Missed")]
 # The status a commitment gives its items, by (kind, state); other states give none.
 ITEM_STATUS_XMLIDS = {
     ("promise", "open"): "dso_dunning.dso_dunning_item_status_promise",
@@ -25,6 +33,8 @@ ITEM_STATUS_XMLIDS = {
     ("promise", "broken"): "dso_dunning.dso_dunning_item_status_broken_promise",
     ("dispute", "open"): "dso_dunning.dso_dunning_item_status_dispute",
     ("dispute", "in_progress"): "dso_dunning.dso_dunning_item_status_dispute",
+    ("plan", "open"): "dso_dunning.dso_dunning_item_status_payment_plan",
+    ("plan", "broken"): "dso_dunning.dso_dunning_item_status_broken_promise",
 }
 
 
@@ -60,3 +70,46 @@ def promise_outcome(amount, paid, residual, deadline, today, rounding=0.005):
     if today <= deadline:
         return "open"
     return "partial" if paid > rounding else "broken"
+
+
+def split_instalments(total, count, first_date, digits=2):
+    """``count`` monthly instalments ``[(date, amount)]`` of ``total`` from ``first_date``.
+
+    Amounts are rounded to ``digits``; the last instalment takes the rounding
+    difference, so that they add up to ``total``.
+    """
+    count = max(count, 1)
+    share = round(total / count, digits)
+    amounts = [share] * (count - 1) + [round(total - share * (count - 1), digits)]
+    return [
+        (first_date + relativedelta(months=index), amount) for index, amount in enumerate(amounts)
+    ]
+
+
+def instalment_states(instalments, paid, today, grace_days, rounding=0.005):
+    """State of each instalment ``(date, amount)`` (in date order) of a running plan.
+
+    ``paid``: what was paid on the plan's items since the plan. An instalment
+    is paid when ``paid`` covers every instalment due up to it (cumulative
+    amounts); unpaid, it is missed once its date plus the grace period has
+    passed, pending before.
+    """
+    states, due = [], 0.0
+    for date, amount in instalments:
+        due += amount
+        if paid >= due - rounding:
+            states.append("paid")
+        elif today > promise_deadline(date, grace_days):
+            states.append("missed")
+        else:
+            states.append("pending")
+    return states
+
+
+def plan_outcome(states, residual, rounding=0.005):
+    """State of a running plan from its instalments' states: "kept" when every
+    instalment is paid (or its items are settled), "broken" when one is missed,
+    else "open"."""
+    if residual <= rounding or all(state == "paid" for state in states):
+        return "kept"
+    return "broken" if "missed" in states else "open"

@@ -9,6 +9,7 @@ from ..tools import commitments
 DEFAULT_STATUS_XMLIDS = {
     "promise": commitments.ITEM_STATUS_XMLIDS["promise", "open"],
     "dispute": commitments.ITEM_STATUS_XMLIDS["dispute", "open"],
+    "plan": commitments.ITEM_STATUS_XMLIDS["plan", "open"],
 }
 
 
@@ -38,6 +39,20 @@ class DsoDunningCommitmentCreate(models.TransientModel):
     dispute_type_id = fields.Many2one("dso.dunning.dispute.type")
     resolver_id = fields.Many2one("res.users", domain=[("share", "=", False)])
     comment = fields.Text()
+    send_confirmation = fields.Boolean(
+        string="Send a confirmation to the customer",
+        help="Email the customer the items, the amount and the date(s) committed to, "
+        "in the customer's language.",
+    )
+    instalment_count = fields.Integer(string="Monthly Instalments", default=3)
+    instalment_ids = fields.One2many(
+        "dso.dunning.commitment.create.instalment",
+        "wizard_id",
+        string="Instalments",
+        compute="_compute_instalment_ids",
+        store=True,
+        readonly=False,
+    )
 
     @api.depends("kind")
     def _compute_date(self):
@@ -50,6 +65,24 @@ class DsoDunningCommitmentCreate(models.TransientModel):
         status = self.env.ref(DEFAULT_STATUS_XMLIDS[kind], raise_if_not_found=False)
         today = fields.Date.context_today(self)
         return today + datetime.timedelta(days=status.followup_days if status else 0)
+
+    @api.depends("kind", "instalment_count", "date", "line_ids.selected")
+    def _compute_instalment_ids(self):
+        """The ticked items' total split over monthly instalments from the date."""
+        for wizard in self:
+            commands = [fields.Command.clear()]
+            if wizard.kind == "plan" and wizard.date:
+                total = sum(wizard.line_ids.filtered("selected").mapped("amount_residual"))
+                commands += [
+                    fields.Command.create({"date": date, "amount": amount})
+                    for date, amount in commitments.split_instalments(
+                        total,
+                        wizard.instalment_count,
+                        wizard.date,
+                        wizard.currency_id.decimal_places,
+                    )
+                ]
+            wizard.instalment_ids = commands
 
     @api.model
     def _open_for(self, records):
@@ -159,13 +192,42 @@ class DsoDunningCommitmentCreate(models.TransientModel):
             vals["amount"] = self.amount
         if self.kind == "dispute":
             vals.update(dispute_type_id=self.dispute_type_id.id, resolver_id=self.resolver_id.id)
+        if self.kind == "plan":
+            vals.update(self._prepare_plan_vals())
         commitment = self.env["dso.dunning.commitment"].create(vals)
+        if self.send_confirmation and self.kind in commitments.PAYMENT_KINDS:
+            commitment.action_send_confirmation()
         return {
             "type": "ir.actions.act_window",
             "res_model": commitment._name,
             "res_id": commitment.id,
             "view_mode": "form",
         }
+
+    def _prepare_plan_vals(self):
+        instalments = self.instalment_ids.sorted(lambda i: (i.date, i.id))
+        if not instalments:
+            raise UserError(self.env._("Give the payment plan at least one instalment."))
+        return {
+            "amount": sum(instalments.mapped("amount")),
+            "date": instalments[-1].date,
+            "instalment_ids": [
+                fields.Command.create({"date": i.date, "amount": i.amount}) for i in instalments
+            ],
+        }
+
+
+class DsoDunningCommitmentCreateInstalment(models.TransientModel):
+    """One instalment of the payment plan to record (proposed, editable)."""
+
+    _name = "dso.dunning.commitment.create.instalment"
+    _description = "Instalment of a Payment Plan to Record"
+    _order = "date, id"
+
+    wizard_id = fields.Many2one("dso.dunning.commitment.create", required=True, ondelete="cascade")
+    currency_id = fields.Many2one(related="wizard_id.currency_id")
+    date = fields.Date(required=True)
+    amount = fields.Monetary(required=True)
 
 
 class DsoDunningCommitmentCreateLine(models.TransientModel):

@@ -12,6 +12,11 @@ class DsoDunningAction(models.Model):
 
     _inherit = "dso.dunning.action"  # pylint: disable=consider-merging-classes-inherited
 
+    # With the outcome it qualifies (see ``_apply_outcome``).
+    dispute_type_id = fields.Many2one(
+        "dso.dunning.dispute.type", help="Outcome dispute: the type of the dispute recorded."
+    )
+
     def _filter_or_raise(self, predicate, message):
         """The actions of ``self`` a button applies to; a clear error when none does."""
         self._check_dunning_role()
@@ -182,12 +187,17 @@ class DsoDunningAction(models.Model):
         pending._apply_outcome()
 
     def _apply_outcome(self):
-        """A promise or a dispute pauses the automatic steps for the customer.
+        """A promise or a dispute becomes a commitment on the action's items.
 
-        The block is dunning data the collector owns, even without the right
-        to edit contacts: hence sudo (the caller checked the role).
+        Only those items leave dunning (until the promised date, or while
+        the dispute runs); the customer's other items keep being dunned.
         """
+        Record = self.env["dso.dunning.commitment.create"]
         for action in self:
-            block = pause.block_vals(action.outcome, action.promise_date)
-            if block:
-                action.partner_id.sudo().write(block)
+            vals = pause.commitment_vals(action.outcome, action.promise_date, action.outcome_note)
+            if vals and vals["kind"] == "dispute":
+                vals["dispute_type_id"] = action.dispute_type_id.id
+            if vals:
+                Record._record_qualification(
+                    action.partner_id, action.company_id, action.line_ids.move_line_id, vals
+                )

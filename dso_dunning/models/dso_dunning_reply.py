@@ -1,6 +1,7 @@
 from odoo import api, fields, models
+from odoo.tools import html2plaintext
 
-from ..tools import pause
+from ..tools import commitments, pause
 from ..tools.action_states import PENDING_STATES
 from .dso_dunning_mail_batch import is_reminder
 
@@ -54,6 +55,9 @@ class DsoDunningReply(models.Model):
     )
     promise_date = fields.Date(
         string="Promised Payment Date", help="Automatic steps wait until this date."
+    )
+    dispute_type_id = fields.Many2one(
+        "dso.dunning.dispute.type", help="Qualified dispute: the type of the dispute recorded."
     )
 
     @api.depends("kind", "partner_id")
@@ -140,16 +144,20 @@ class DsoDunningReply(models.Model):
         }
 
     def action_apply_qualification(self):
-        """A promise or a dispute pauses the customer's automatic steps.
-
-        The block is dunning data the collector owns, even without the right
-        to edit contacts: hence sudo, once the user's role is checked.
-        """
+        """A promise or a dispute becomes a commitment on the items the reply is about
+        (see ``_qualified_items``); the customer's other items keep being dunned."""
         self.check_access("write")
+        Record = self.env["dso.dunning.commitment.create"]
         for reply in self:
-            block = pause.block_vals(reply.qualification, reply.promise_date)
-            if block:
-                reply.partner_id.sudo().write(block)
+            vals = pause.commitment_vals(
+                reply.qualification, reply.promise_date, html2plaintext(reply.body or "")
+            )
+            if vals and vals["kind"] == "dispute":
+                vals["dispute_type_id"] = reply.dispute_type_id.id
+            if vals:
+                Record._record_qualification(
+                    reply.partner_id, reply.company_id, reply._qualified_items(), vals
+                )
             if reply.qualification and reply.action_id.state in PENDING_STATES:
                 reply.action_id.message_post(
                     body=self.env._(
@@ -161,6 +169,24 @@ class DsoDunningReply(models.Model):
                 )
         self.write({"state": "validated"})
         return {"type": "ir.actions.act_window_close"}
+
+    def _qualified_items(self):
+        """The items of the action the reply answers; without one, the customer's
+        overdue items (read as superuser: no accounting right needed)."""
+        self.ensure_one()
+        if self.action_id:
+            return self.action_id.line_ids.move_line_id
+        today = fields.Date.context_today(self)
+        return (
+            self.env["account.move.line"]
+            .sudo()
+            .search(
+                [
+                    *commitments.open_items_domain(self.company_id.id, self.partner_id.id),
+                    ("date_maturity", "<", today),
+                ]
+            )
+        )
 
     def action_delete(self):
         """Drop from the list; the message stays in the chatter."""

@@ -31,3 +31,4 @@ from . import test_parity
 from . import test_commitments
 from . import test_commitment_plans
 from . import test_commitment_alerts
+from . import test_commitment_sources

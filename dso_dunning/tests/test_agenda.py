@@ -283,9 +283,17 @@ class TestAgendaReplies(DunningUsersMixin, DunningSendingCase):
         reply.write({"qualification": "promise", "promise_date": promise})
         reply.action_apply_qualification()
         self.assertEqual(reply.state, "validated")
-        self.assertEqual(
-            (partner.dunning_block_reason, partner.dunning_block_until), ("promise", promise)
+        self.assertRecordValues(
+            self.env["dso.dunning.commitment"].search([("partner_id", "=", partner.id)]),
+            [
+                {
+                    "kind": "promise",
+                    "date": promise,
+                    "move_line_ids": action.line_ids.move_line_id.ids,
+                }
+            ],
         )
+        self.assertFalse(partner.dunning_block_reason, "the customer itself is not blocked")
         comment = replies - reply
         comment.action_validate()
         self.assertEqual(comment.state, "validated")

@@ -61,11 +61,14 @@ class TestPauseAtOnce(DunningUsersMixin, DunningSendingCase):
         self.assertEqual(self._live_actions(partner), call)
         self.assertEqual(call.state, "planned")
 
-    def test_call_outcome_dispute_pauses_the_other_scenarios_at_once(self):
+    def test_call_outcome_dispute_takes_its_items_out_of_dunning_at_once(self):
         partner = self._customer("Conteste SA")
         call = self._planned(partner, days_overdue=35)
         call.outcome = "dispute"
         call.with_user(self.user_collector).action_done()
         self.assertEqual(call.state, "done")
-        self.assertEqual(partner.dunning_block_reason, "dispute")
+        dispute = self.env["dso.dunning.commitment"].search([("partner_id", "=", partner.id)])
+        self.assertRecordValues(dispute, [{"kind": "dispute", "state": "open"}])
+        self.assertEqual(dispute.move_line_ids, call.line_ids.move_line_id)
+        self.assertFalse(partner.dunning_block_reason, "the customer itself is not blocked")
         self.assertFalse(self._live_actions(partner) - call)

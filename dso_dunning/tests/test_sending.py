@@ -376,15 +376,26 @@ class TestManualActions(DunningSendingCase):
         activity.action_feedback(feedback="Promised next week")
         self.assertEqual((action.state, action.outcome), ("done", "reached"))
 
-    def test_promise_to_pay_pauses_the_customer(self):
+    def test_promise_to_pay_records_a_promise_on_the_call_items(self):
         partner = self._customer("Promesse SA")
-        action = self._planned(partner, days_overdue=35)
+        action = self._planned(partner, days_overdue=35, amount=700)
         action.write({"outcome": "promise", "promise_date": "2026-12-05"})
         action.action_done()
         self.assertEqual(action.state, "done")
         self.assertFalse(action.activity_ids)
-        self.assertEqual(partner.dunning_block_reason, "promise")
-        self.assertEqual(str(partner.dunning_block_until), "2026-12-05")
+        promise = self.env["dso.dunning.commitment"].search([("partner_id", "=", partner.id)])
+        self.assertRecordValues(
+            promise,
+            [
+                {
+                    "kind": "promise",
+                    "state": "open",
+                    "date": datetime.date(2026, 12, 5),
+                    "amount": 700,
+                }
+            ],
+        )
+        self.assertFalse(partner.dunning_block_reason, "the customer itself is not blocked")
 
 
 @tagged("post_install", "-at_install")

@@ -12,14 +12,16 @@ def is_paused(block_reason, block_until, status_pauses, today):
     return is_blocked(block_reason, block_until, today) or bool(status_pauses)
 
 
-def block_vals(outcome, promise_date):
-    """The block a call outcome or a reply qualification sets on the customer.
+def commitment_vals(outcome, promise_date, note):
+    """The commitment a call outcome or a reply qualification records on its items.
 
-    A promise blocks until its date, a dispute until lifted; any other
-    outcome blocks nothing (None).
+    A promise to pay or a dispute covers items, never the whole customer: its
+    other items keep being dunned (a customer-wide block is only set by hand,
+    on the card). Without a promised date the promise takes the default delay
+    of its status. Any other outcome records nothing (None).
     """
     if outcome == "promise":
-        return {"dunning_block_reason": "promise", "dunning_block_until": promise_date}
+        return {"kind": "promise", "date": promise_date or False, "comment": note or False}
     if outcome == "dispute":
-        return {"dunning_block_reason": "dispute", "dunning_block_until": False}
+        return {"kind": "dispute", "comment": note or False}
     return None

@@ -57,9 +57,14 @@ class DsoDunningCommitmentCreate(models.TransientModel):
     @api.depends("kind")
     def _compute_date(self):
         for wizard in self:
-            status = self.env.ref(DEFAULT_STATUS_XMLIDS[wizard.kind], raise_if_not_found=False)
-            today = fields.Date.context_today(self)
-            wizard.date = today + datetime.timedelta(days=status.followup_days if status else 0)
+            wizard.date = self._default_date(wizard.kind)
+
+    @api.model
+    def _default_date(self, kind):
+        """Today plus the follow-up delay of the status the commitment gives its items."""
+        status = self.env.ref(DEFAULT_STATUS_XMLIDS[kind], raise_if_not_found=False)
+        today = fields.Date.context_today(self)
+        return today + datetime.timedelta(days=status.followup_days if status else 0)
 
     @api.depends("kind", "instalment_count", "date", "line_ids.selected")
     def _compute_instalment_ids(self):
@@ -81,9 +86,17 @@ class DsoDunningCommitmentCreate(models.TransientModel):
 
     @api.model
     def _open_for(self, records):
-        """The wizard on an action (its items) or a customer (its open items), as an action."""
+        """The wizard on actions of one customer (their items) or a customer (its open
+        items), as an action; only the items a new commitment may take are offered."""
         if records._name == "dso.dunning.action":
-            records.ensure_one()
+            if len(records.partner_id) > 1 or len(records.company_id) > 1:
+                raise UserError(
+                    self.env._(
+                        "Select actions of one customer only: a promise or a dispute covers "
+                        "the items of one customer (selected: %(customers)s).",
+                        customers=", ".join(records.partner_id.mapped("display_name")),
+                    )
+                )
             partner, company = records.partner_id, records.company_id
             items = records.line_ids.move_line_id
         else:
@@ -91,9 +104,15 @@ class DsoDunningCommitmentCreate(models.TransientModel):
             items = (
                 self.env["account.move.line"]
                 .sudo()
-                .search(
-                    commitments.open_items_domain(company.id, partner.id),
-                    order="date_maturity, id",
+                .search(commitments.open_items_domain(company.id, partner.id))
+            )
+        items = self._free_items(partner, company, items)
+        if not items:
+            raise UserError(
+                self.env._(
+                    "Nothing left to qualify for %(customer)s: its items are paid or already "
+                    "under a promise or a dispute (see its commitments).",
+                    customer=partner.display_name,
                 )
             )
         wizard = self.create(
@@ -111,6 +130,50 @@ class DsoDunningCommitmentCreate(models.TransientModel):
             "view_mode": "form",
             "target": "new",
         }
+
+    @api.model
+    def _record_qualification(self, partner, company, items, vals):
+        """Record what a call outcome or a reply says (``vals``: kind, date, comment,
+        dispute type) as a commitment on ``items`` of ``partner``.
+
+        The one rule for calls and replies: only the free items are taken
+        (``_free_items``: a reply about a promise already recorded by phone
+        adds nothing); none left, nothing is recorded (empty recordset).
+        Without a date, the status's follow-up delay gives one. As superuser:
+        the caller checked the user's dunning role, and a collector needs no
+        accounting rights on the items.
+        """
+        Commitment = self.env["dso.dunning.commitment"].sudo()
+        partner = partner.commercial_partner_id
+        items = self._free_items(partner, company, items)
+        if not items:
+            return Commitment.browse()
+        return Commitment.create(
+            {
+                "partner_id": partner.id,
+                "company_id": company.id,
+                "move_line_ids": [fields.Command.set(items.ids)],
+                **vals,
+                "date": vals.get("date") or self._default_date(vals["kind"]),
+            }
+        )
+
+    @api.model
+    def _free_items(self, partner, company, items):
+        """The ``items`` a new commitment may take, by due date: open receivable items of
+        ``partner`` not covered by a running commitment (read as superuser)."""
+        items = items.sudo().filtered_domain(
+            commitments.open_items_domain(company.id, partner.commercial_partner_id.id)
+        )
+        covered = (
+            self.env["dso.dunning.commitment"]
+            .sudo()
+            .search(
+                [("state", "in", commitments.RUNNING_STATES), ("move_line_ids", "in", items.ids)]
+            )
+            .move_line_ids
+        )
+        return (items - covered).sorted(lambda l: (l.date_maturity or l.date, l.id))
 
     def action_apply(self):
         self.ensure_one()

@@ -44,3 +44,5 @@ from . import dso_dunning_commitment_engine
 from . import dso_dunning_alert_criteria
 from . import dso_dunning_alert
 from . import dso_dunning_alert_demo
+from . import dso_dunning_demo_agenda
+from . import dso_dunning_demo_commitments

@@ -47,7 +47,9 @@ class DsoDunningDemo(models.AbstractModel):
             )
 
         Commitment = (
-            self.env["dso.dunning.commitment"].with_company(company).with_context(**{NO_REPLAN: True})
+            self.env["dso.dunning.commitment"]
+            .with_company(company)
+            .with_context(**{NO_REPLAN: True})
         )
         resolver = self._demo_resolver()
         day = datetime.timedelta(days=1)

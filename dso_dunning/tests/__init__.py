@@ -29,3 +29,4 @@ from . import test_day_in_the_life
 from . import test_invoice_pdfs
 from . import test_parity
 from . import test_commitments
+from . import test_statement_discussed

@@ -124,7 +124,9 @@ class TestDemo(HttpCase):
         self.assertGreaterEqual(len(disputes.dispute_type_id), 3, "disputes of several types")
         in_progress = disputes.filtered(lambda d: d.state == "in_progress")
         self.assertTrue(in_progress.resolver_id, "a dispute worked by its resolver")
-        self.assertTrue(in_progress.activity_ids.filtered(lambda a: a.user_id == in_progress.resolver_id))
+        self.assertTrue(
+            in_progress.activity_ids.filtered(lambda a: a.user_id == in_progress.resolver_id)
+        )
         resolved = disputes.filtered(lambda d: d.state == "resolved")
         self.assertEqual(sorted(resolved.mapped("resolution")), ["credit_note", "rejected"])
         credited = resolved.filtered(lambda d: d.resolution == "credit_note")
@@ -132,11 +134,10 @@ class TestDemo(HttpCase):
         self.assertEqual(set(commitments.partner_id.mapped("country_id.code")) - {"BE"}, {"FR"})
         self.assertIn("prix unitaire", in_progress.comment)
         # the items carry the status of their running commitment
-        statuses = {
-            c.state: c.move_line_ids.dunning_status_id
-            for c in promises
-        }
-        self.assertEqual(statuses["open"], self.env.ref("dso_dunning.dso_dunning_item_status_promise"))
+        statuses = {c.state: c.move_line_ids.dunning_status_id for c in promises}
+        self.assertEqual(
+            statuses["open"], self.env.ref("dso_dunning.dso_dunning_item_status_promise")
+        )
         self.assertEqual(
             statuses["broken"], self.env.ref("dso_dunning.dso_dunning_item_status_broken_promise")
         )

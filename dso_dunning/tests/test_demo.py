@@ -159,7 +159,11 @@ class TestDemo(HttpCase):
         )
         self.assertFalse(pending.line_ids.move_line_id & paused)
         # the customers' other items are still dunned
-        self.assertTrue(pending.filtered(lambda a: a.partner_id.name == "Garage Lefèvre SARL"))
+        brasserie = commitments.partner_id.filtered(lambda p: p.name == "Brasserie du Port")
+        dunned = self.env["dso.dunning.action"].search(
+            [("partner_id", "=", brasserie.id), ("state", "!=", "cancelled")]
+        )
+        self.assertTrue(dunned.line_ids.move_line_id - paused, "the undisputed invoice")
         # the broken promise's item is dunned again
         broken = self.env["dso.dunning.commitment"].search(
             [("partner_id", "in", self.partners.ids), ("state", "=", "broken")]

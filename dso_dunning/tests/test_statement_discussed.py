@@ -17,10 +17,10 @@ class TestStatementDiscussed(DunningSendingCase):
         cls.quality = cls.env.ref("dso_dunning.dso_dunning_dispute_type_quality")
 
     def _customer_with_a_dispute(self, name, **vals):
-        """A customer owing two invoices late by 20 days, the first one disputed."""
+        """A customer owing two invoices late by 10 days, the first one disputed."""
         partner = self._customer(name, **vals)
-        disputed = self._create_overdue_invoice(partner, days_overdue=20, amount=300.0)
-        owed = self._create_overdue_invoice(partner, days_overdue=20, amount=500.0)
+        disputed = self._create_overdue_invoice(partner, days_overdue=10, amount=300.0)
+        owed = self._create_overdue_invoice(partner, days_overdue=10, amount=500.0)
         items = disputed.line_ids.filtered(
             lambda line: line.account_id.account_type == "asset_receivable"
         )

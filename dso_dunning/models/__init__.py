@@ -47,3 +47,5 @@ from . import dso_dunning_alert_demo
 from . import dso_dunning_commitment_instalment
 from . import dso_dunning_commitment_followup
 from . import dso_dunning_agenda_commitments
+from . import dso_dunning_demo_agenda
+from . import dso_dunning_demo_commitments

@@ -21,7 +21,9 @@ class DsoDunningAction(models.Model):
 
         Overdue items always; items not yet due and credits (credit notes,
         unmatched payments) when the step asks for them. Amounts are in the
-        item's own currency.
+        item's own currency. Items whose status pauses dunning (under a
+        promise, in dispute) are not dunned: they are in ``discussed``, shown
+        apart when the company shows them, and never in the totals.
         """
         self.ensure_one()
         today = fields.Date.context_today(self)
@@ -35,9 +37,14 @@ class DsoDunningAction(models.Model):
         else:
             items = Item.search(self._statement_domain(), order="date_maturity, id")
         step = self.step_id
-        lines, totals = [], {}
+        lines, totals, discussed = [], {}, []
+        show_discussed = self.company_id.dunning_statement_show_discussed
         for item in items:
             due = item.date_maturity or item.date
+            if item.dunning_status_id.pause_dunning:
+                if show_discussed:
+                    discussed.append(self._statement_discussed_line(item, due))
+                continue
             credit = item.amount_residual < 0
             if credit and not step.statement_credits:
                 continue
@@ -57,7 +64,19 @@ class DsoDunningAction(models.Model):
                 }
             )
             totals[currency] = totals.get(currency, 0.0) + amount
-        return {"lines": lines, "totals": list(totals.items())}
+        return {"lines": lines, "totals": list(totals.items()), "discussed": discussed}
+
+    def _statement_discussed_line(self, item, due):
+        """An item under discussion as the statement shows it: no days late, its status."""
+        currency = item.currency_id or self.currency_id
+        return {
+            "name": item.move_id.name,
+            "date_maturity": due,
+            "amount": item.amount_residual_currency if item.currency_id else item.amount_residual,
+            "currency": currency,
+            # in the language the statement is rendered in (the customer's)
+            "status": item.dunning_status_id.name,
+        }
 
     def _statement_domain(self):
         return [
@@ -68,10 +87,12 @@ class DsoDunningAction(models.Model):
             ("reconciled", "=", False),
             ("amount_residual", "!=", 0),
             ("no_followup", "=", False),
-            # under a promise or in dispute: not dunned, not in the statement
+            # under a promise or in dispute: not dunned, only shown apart when asked
+            "|",
             "|",
             ("dunning_status_id", "=", False),
             ("dunning_status_id.pause_dunning", "=", False),
+            ("company_id.dunning_statement_show_discussed", "=", True),
         ]
 
     def _statement_items(self):

@@ -69,3 +69,9 @@ class ResCompany(models.Model):
         help="Sender (when chosen) and reply-to address of dunning emails; empty: the "
         "company's email.",
     )
+    dunning_statement_show_discussed = fields.Boolean(
+        string="Show Items Under Discussion",
+        default=True,
+        help="Statements (emails, letters) list the items under a promise to pay or in dispute "
+        "apart, below the items dunned; they are never in the amount dunned.",
+    )

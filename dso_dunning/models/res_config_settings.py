@@ -33,3 +33,6 @@ class ResConfigSettings(models.TransientModel):
     dunning_send_sun = fields.Boolean(related="company_id.dunning_send_sun", readonly=False)
     dunning_email_from = fields.Selection(related="company_id.dunning_email_from", readonly=False)
     dunning_email = fields.Char(related="company_id.dunning_email", readonly=False)
+    dunning_statement_show_discussed = fields.Boolean(
+        related="company_id.dunning_statement_show_discussed", readonly=False
+    )

@@ -32,3 +32,4 @@ from . import test_commitments
 from . import test_commitment_plans
 from . import test_commitment_alerts
 from . import test_commitment_sources
+from . import test_statement_discussed

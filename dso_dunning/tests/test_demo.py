@@ -11,6 +11,8 @@ from odoo import fields
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import ChromeBrowser
 
+from ..tools.action_states import PENDING_STATES
+
 WIDTH, HEIGHT = 1440, 900
 SCREENSHOT_SIGNAL = "dso-screenshot:"
 SCREENSHOTS = ("agenda_automatic", "customers_alerts", "scenario_form", "history_export")
@@ -102,11 +104,74 @@ class TestDemo(HttpCase):
         self.assertGreaterEqual(len(replies), 3)
         self.assertTrue(all(r.action_id for r in replies))
         refund = self.env["account.move"].search(
-            [("partner_id", "in", self.partners.ids), ("move_type", "=", "out_refund")]
+            [
+                ("partner_id", "in", self.partners.ids),
+                ("move_type", "=", "out_refund"),
+                ("payment_state", "!=", "paid"),  # not the credit note of a dispute
+            ]
         )
         self.assertEqual(
             (len(refund), refund.state, refund.payment_state), (1, "posted", "not_paid")
         )
+
+    def test_demo_has_promises_and_disputes_on_french_customers(self):
+        commitments = self.env["dso.dunning.commitment"].search(
+            [("partner_id", "in", self.partners.ids)]
+        )
+        promises = commitments.filtered(lambda c: c.kind == "promise")
+        self.assertEqual(sorted(promises.mapped("state")), ["broken", "kept", "open"])
+        disputes = commitments - promises
+        self.assertGreaterEqual(len(disputes.dispute_type_id), 3, "disputes of several types")
+        in_progress = disputes.filtered(lambda d: d.state == "in_progress")
+        self.assertTrue(in_progress.resolver_id, "a dispute worked by its resolver")
+        self.assertTrue(
+            in_progress.activity_ids.filtered(lambda a: a.user_id == in_progress.resolver_id)
+        )
+        resolved = disputes.filtered(lambda d: d.state == "resolved")
+        self.assertEqual(sorted(resolved.mapped("resolution")), ["credit_note", "rejected"])
+        credited = resolved.filtered(lambda d: d.resolution == "credit_note")
+        self.assertTrue(credited.move_line_ids.reconciled, "the credit note settles the item")
+        self.assertEqual(set(commitments.partner_id.mapped("country_id.code")) - {"BE"}, {"FR"})
+        self.assertIn("prix unitaire", in_progress.comment)
+        # the items carry the status of their running commitment
+        statuses = {c.state: c.move_line_ids.dunning_status_id for c in promises}
+        self.assertEqual(
+            statuses["open"], self.env.ref("dso_dunning.dso_dunning_item_status_promise")
+        )
+        self.assertEqual(
+            statuses["broken"], self.env.ref("dso_dunning.dso_dunning_item_status_broken_promise")
+        )
+        running = disputes.filtered(lambda d: d.state in ("open", "in_progress"))
+        self.assertEqual(len(running), 2)
+        self.assertEqual(
+            running.move_line_ids.dunning_status_id,
+            self.env.ref("dso_dunning.dso_dunning_item_status_dispute"),
+        )
+
+    def test_demo_disputed_and_promised_items_are_in_no_pending_action(self):
+        commitments = self.env["dso.dunning.commitment"].search(
+            [("partner_id", "in", self.partners.ids), ("state", "in", ("open", "in_progress"))]
+        )
+        paused = commitments.move_line_ids
+        self.assertEqual(len(paused), 3)
+        pending = self.env["dso.dunning.action"].search(
+            [("partner_id", "in", commitments.partner_id.ids), ("state", "in", PENDING_STATES)]
+        )
+        self.assertFalse(pending.line_ids.move_line_id & paused)
+        # the customers' other items are still dunned
+        brasserie = commitments.partner_id.filtered(lambda p: p.name == "Brasserie du Port")
+        dunned = self.env["dso.dunning.action"].search(
+            [("partner_id", "=", brasserie.id), ("state", "!=", "cancelled")]
+        )
+        self.assertTrue(dunned.line_ids.move_line_id - paused, "the undisputed invoice")
+        # the broken promise's item is dunned again
+        broken = self.env["dso.dunning.commitment"].search(
+            [("partner_id", "in", self.partners.ids), ("state", "=", "broken")]
+        )
+        dunned = self.env["dso.dunning.action"].search(
+            [("partner_id", "=", broken.partner_id.id), ("state", "!=", "cancelled")]
+        )
+        self.assertTrue(dunned.line_ids.move_line_id & broken.move_line_ids)
 
     def test_demo_company_is_french_in_euros_with_future_calls(self):
         company = self.env.company

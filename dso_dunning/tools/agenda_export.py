@@ -43,8 +43,11 @@ def _write_rows(sheet, rows, date_format, datetime_format):
     ``write_datetime`` writes, a serial number with a date format; the serial
     of a date seen before is reused (a history repeats its dates).
     """
-    write_string = sheet.write_string
-    write_number = sheet.write_number
+    # The typed writers without their public wrapper (cell notation parsing
+    # and a second call per cell, about a tenth of a large export); the
+    # public ones should a later xlsxwriter rename them.
+    write_string = getattr(sheet, "_write_string", sheet.write_string)
+    write_number = getattr(sheet, "_write_number", sheet.write_number)
     serials = {}  # date or datetime -> (Excel serial number, format)
     count = 0
     for count, row in enumerate(rows, start=1):

@@ -127,6 +127,25 @@ class DsoDunningCommitmentEngine(models.AbstractModel):
         return closed
 
     @api.model
+    def _close_settled_disputes(self, domain):
+        """Resolve the running disputes of ``domain`` whose items are all settled:
+        by a credit note when one settled them, else as withdrawn (the customer
+        paid what it disputed)."""
+        running = (
+            self.env["dso.dunning.commitment"]
+            .sudo()
+            .search(
+                [("kind", "=", "dispute"), ("state", "in", commitments.RUNNING_STATES), *domain]
+            )
+        )
+        settled = running.filtered(lambda c: all(c.move_line_ids.mapped("reconciled")))
+        for dispute in settled:
+            counterparts = dispute.move_line_ids.matched_credit_ids.credit_move_id.move_id
+            by_credit_note = any(move.move_type == "out_refund" for move in counterparts)
+            dispute._resolve("credit_note" if by_credit_note else "withdrawn")
+        return settled
+
+    @api.model
     def _evaluate_instalments(self, plan, paid, residual, today, rounding):
         """Write the state of each instalment of ``plan``; the plan's state."""
         instalments = plan.instalment_ids.sorted(lambda i: (i.date, i.id))

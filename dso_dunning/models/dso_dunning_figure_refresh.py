@@ -84,10 +84,11 @@ class DsoDunningFigureRefresh(models.AbstractModel):
             for company_id, partner_id in rows:
                 by_company.setdefault(company_id, []).append(partner_id)
             for company_id, partner_ids in by_company.items():
-                # A payment may keep a promise: closed first, planned with the rest.
-                Engine._evaluate_promises(
-                    [("company_id", "=", company_id), ("partner_id", "in", partner_ids)]
-                )
+                # A payment may keep a promise, a credit note settle a dispute:
+                # closed first, planned with the rest.
+                customers = [("company_id", "=", company_id), ("partner_id", "in", partner_ids)]
+                Engine._evaluate_promises(customers)
+                Engine._close_settled_disputes(customers)
                 Planner._plan(
                     companies=self.env["res.company"].browse(company_id),
                     partners=self.env["res.partner"].browse(partner_ids),

@@ -132,6 +132,28 @@ class TestCommitments(DunningUsersMixin, DunningSendingCase):
         with self.assertRaises(ValidationError):
             self._commit_on("dispute", partner, invoice)
 
+    def test_credit_note_settling_a_disputed_invoice_closes_the_dispute(self):
+        """A credit note that settles the disputed items resolves the dispute
+        (within minutes, by the ledger refresh); a payment settling them
+        closes it as withdrawn."""
+        partner = self._customer("Avoir Litige SA")
+        credited = self._create_overdue_invoice(partner, days_overdue=20, amount=300)
+        paid = self._create_overdue_invoice(partner, days_overdue=20, amount=200)
+        self._plan(partners=partner, force=True)
+        by_credit_note = self._commit_on("dispute", partner, credited, comment="Wrong price")
+        by_payment = self._commit_on("dispute", partner, paid, comment="Missing goods")
+        credited._reverse_moves(cancel=True)
+        self._pay(paid)
+        self._run_refresh()
+        self.assertRecordValues(
+            by_credit_note | by_payment,
+            [
+                {"state": "resolved", "resolution": "credit_note"},
+                {"state": "resolved", "resolution": "withdrawn"},
+            ],
+        )
+        self.assertFalse(self._items(credited | paid).dunning_status_id)
+
     def test_promise_kept_by_a_payment_before_the_date(self):
         partner = self._customer("Tient Parole SA")
         invoice = self._create_overdue_invoice(partner, days_overdue=20, amount=500)

@@ -138,7 +138,9 @@ class DsoDunningCommitmentEngine(models.AbstractModel):
                 [("kind", "=", "dispute"), ("state", "in", commitments.RUNNING_STATES), *domain]
             )
         )
-        settled = running.filtered(lambda c: all(c.move_line_ids.mapped("reconciled")))
+        settled = running.filtered(
+            lambda c: c.move_line_ids and all(c.move_line_ids.mapped("reconciled"))
+        )
         for dispute in settled:
             counterparts = dispute.move_line_ids.matched_credit_ids.credit_move_id.move_id
             by_credit_note = any(move.move_type == "out_refund" for move in counterparts)

@@ -7,7 +7,7 @@
     "license": "LGPL-3",
     "author": "dso_dunning contributors",
     "website": "https://github.com/dso-dunning/dso_dunning",
-    "depends": ["account", "mail", "sms", "phone_validation"],
+    "depends": ["account", "account_payment", "mail", "portal", "sms", "phone_validation"],
     "external_dependencies": {"python": ["phonenumbers", "xlsxwriter"]},
     "data": [
         "security/dso_dunning_security.xml",
@@ -31,6 +31,8 @@
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/account_move_views.xml",
+        "views/dso_dunning_portal_views.xml",
+        "views/portal_templates.xml",
         "wizards/dso_dunning_action_reschedule_views.xml",
         "wizards/dso_dunning_commitment_create_views.xml",
         "report/dso_dunning_letter_report.xml",

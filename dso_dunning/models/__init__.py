@@ -49,3 +49,9 @@ from . import dso_dunning_commitment_followup
 from . import dso_dunning_agenda_commitments
 from . import dso_dunning_demo_agenda
 from . import dso_dunning_demo_commitments
+from . import res_company_portal
+from . import dso_dunning_portal_link
+from . import dso_dunning_action_portal
+from . import dso_dunning_reply_portal
+from . import res_partner_portal
+from . import dso_dunning_portal_stat

@@ -36,3 +36,6 @@ class ResConfigSettings(models.TransientModel):
     dunning_statement_show_discussed = fields.Boolean(
         related="company_id.dunning_statement_show_discussed", readonly=False
     )
+    dunning_portal_validity_days = fields.Integer(
+        related="company_id.dunning_portal_validity_days", readonly=False
+    )

@@ -7,3 +7,4 @@ from . import agenda
 from . import schema
 from . import pause
 from . import colors
+from . import portal_page

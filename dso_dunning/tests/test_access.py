@@ -34,6 +34,9 @@ MATRIX = {
     "dso.dunning.reply": {"auditor": "r", "collector": "rwu", "manager": "rwu", "internal": ""},
     # written by the planning run only, read like the customers' figures
     "dso.dunning.figure": {"auditor": "r", "collector": "r", "manager": "r", "internal": "r"},
+    # customer page links: created with the reminders, revoked by a credit manager
+    "dso.dunning.portal.link": {"auditor": "r", "collector": "r", "manager": "rw", "internal": ""},
+    "dso.dunning.portal.stat": {"auditor": "r", "collector": "r", "manager": "r", "internal": ""},
 }
 
 

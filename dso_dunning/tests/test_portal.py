@@ -355,3 +355,39 @@ class TestPortalActions(DunningPortalCase):
         self.assertRecordValues(self.action, [{"state": "cancelled", "cancel_reason": "paid"}])
         bodies = "".join(self.action.message_ids.mapped("body"))
         self.assertIn("Payment started from the customer page", bodies)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalFollowUp(DunningPortalCase):
+    """Reminders followed by a payment, with and without the page opened; the page in French."""
+
+    def test_reminders_paid_within_days_with_and_without_the_page(self):
+        sent = fields.Datetime.now() - datetime.timedelta(days=3)
+        self._execute(self.action, sent)
+        self._execute(self.other_action, sent)
+        link = self.env["dso.dunning.portal.link"]._ensure(self.customer, self.company)
+        link._record_open(self.action)
+        self._pay(self.invoice_1)
+        self._pay(self.invoice_2)
+        self.env.flush_all()
+        Stat = self.env["dso.dunning.portal.stat"].with_user(self.user_auditor)
+        rows = {
+            opened: (count, paid_7)
+            for opened, count, paid_7 in Stat._read_group(
+                [("partner_id", "in", (self.customer | self.other).ids)],
+                ["portal_opened"],
+                ["__count", "paid_7:avg"],
+            )
+        }
+        self.assertEqual(rows, {True: (1, 100.0), False: (1, 0.0)})
+        stat = Stat.search([("action_id", "=", self.action.id)])
+        self.assertEqual(stat.payment_days, 3)
+
+    def test_the_page_speaks_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["dso_dunning"], ["fr_FR"], overwrite=True)
+        self.customer.lang = "fr_FR"
+        page = self.url_open(self._url()).text
+        self.assertIn("Relevé de compte", page)
+        self.assertIn("Payer les factures sélectionnées", page)
+        self.assertIn("Promesse de paiement", page)

@@ -62,8 +62,8 @@ wheel: setup
 		--wheel-dir dist ./dso_dunning
 	@ls dist/odoo_addon_dso_dunning-*.whl
 
-# README screenshots: the browser tests of TestDemo write their PNGs here.
+# README screenshots: the browser tests of TestDemo and TestPortalTour write their PNGs here.
 .PHONY: screenshots
 screenshots: setup
 	@source scripts/env.sh && DSO_SCREENSHOTS_DIR="$$REPO_DIR/docs/screenshots" FAULT_TESTS=0 \
-		TEST_TAGS=/dso_dunning:TestDemo "$$VENV/bin/python" scripts/run_tests.py
+		TEST_TAGS=/dso_dunning:TestDemo,/dso_dunning:TestPortalTour "$$VENV/bin/python" scripts/run_tests.py

@@ -34,8 +34,10 @@ class DunningCustomerPage(PortalAccount, PaymentPortal):
             raise TooManyRequests()
         if not link:
             raise NotFound()
-        # The page speaks the customer's language.
-        request.update_context(lang=link.partner_id.lang or request.env.lang)
+        # The page speaks the customer's language (when it is still installed).
+        lang = link.partner_id.lang
+        if lang and lang in dict(request.env["res.lang"].get_installed()):
+            request.update_context(lang=lang)
         return link
 
     def _dunning_action(self, link, action_id):
@@ -192,6 +194,13 @@ class DunningCustomerPage(PortalAccount, PaymentPortal):
             },
             access_token=token,
         )
+        if request.env.user._is_public():
+            # Whoever holds the link is not the customer's cardholder: no saved
+            # payment method is offered, none is saved.
+            values["tokens_sudo"] = request.env["payment.token"].sudo().browse()
+            values["show_tokenize_input_mapping"] = dict.fromkeys(
+                values["show_tokenize_input_mapping"], False
+            )
         return values | {"amount": amount, "currency": currency, "pay_invoices": invoices}
 
     @http.route(
@@ -207,6 +216,11 @@ class DunningCustomerPage(PortalAccount, PaymentPortal):
         kwargs.pop("access_token", None)
         self._validate_transaction_kwargs(kwargs)
         kwargs["amount"] = sum(invoices.mapped("amount_residual"))
+        if request.env.user._is_public():
+            kwargs["tokenization_requested"] = False
+            kwargs["token_id"] = None
+        # back to this page, whatever the browser sent
+        kwargs["landing_route"] = f"/dunning/page/{link.id}/{token}?paid=1"
         reference = (
             link.company_id.get_next_batch_payment_communication()
             if len(invoices) > 1

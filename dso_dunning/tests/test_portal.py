@@ -125,6 +125,24 @@ class TestPortalAccess(DunningPortalCase):
         self.customer.action_archive()
         self.assertEqual(self.url_open(newest).status_code, 404, "an archived customer")
 
+    @mute_logger("odoo.http")
+    def test_merged_customer_link_is_dead(self):
+        url = self._url()
+        self.assertEqual(self.url_open(url).status_code, 200)
+        duplicate = self._create_customer("Portal Customer SA (duplicate)")
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            (self.customer | duplicate).ids, self.customer, extra_checks=False
+        )
+        self.assertEqual(self.url_open(url).status_code, 404, "a merged customer")
+
+    def test_statement_pdf_is_the_latest_reminder(self):
+        response = self.url_open(f"{self._url().partition('?')[0]}/statement")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.invoice_1.name.encode(), response.content)
+        wrong = self._url().partition("?")[0][:-2] + "xx/statement"
+        with mute_logger("odoo.http"):
+            self.assertEqual(self.url_open(wrong).status_code, 404)
+
     def test_only_a_credit_manager_revokes(self):
         link = self._link() or self.env["dso.dunning.portal.link"]._ensure(
             self.customer, self.company
@@ -324,6 +342,7 @@ class TestPortalActions(DunningPortalCase):
             f"{url}&invoice_ids={self.invoice_1.id}&invoice_ids={self.invoice_2.id}"
         ).text
         route = re.search(r'data-transaction-route="([^"]+)"', page).group(1)
+        self.assertNotIn("o_payment_tokenize_checkbox", page, "no card saved by a link holder")
         selection = "-".join(map(str, invoices.ids))
         self.assertEqual(route, f"{path}/transaction/{self.action.id}/{selection}")
         values = self.make_jsonrpc_request(
@@ -335,7 +354,7 @@ class TestPortalActions(DunningPortalCase):
                 "amount": 1.0,  # the server takes the invoices' residual, whatever is sent
                 "flow": "direct",
                 "tokenization_requested": False,
-                "landing_route": f"{path}?paid=1",
+                "landing_route": "https://evil.example/",
                 "is_validation": False,
                 "access_token": path.split("/")[-1],
             },
@@ -344,6 +363,7 @@ class TestPortalActions(DunningPortalCase):
         self.assertEqual(tx.invoice_ids, invoices)
         self.assertEqual(tx.amount, 500.0)
         self.assertEqual(tx.partner_id, self.customer)
+        self.assertEqual(tx.landing_route, f"{path}?paid=1", "back to the page, nowhere else")
         tx._process("demo", {"reference": tx.reference, "simulated_state": "done"})
         tx._post_process()
         self.assertTrue(all(inv.payment_state in ("paid", "in_payment") for inv in invoices))

@@ -1,10 +1,17 @@
+import base64
+import contextlib
 import email
+import io
+import os
+import pathlib
 import re
 from unittest.mock import patch
 
 from aiosmtpd.controller import Controller
+from PIL import Image
 
 from odoo.tests import tagged
+from odoo.tests.common import ChromeBrowser
 
 from .test_portal import DunningPortalCase
 from .test_smtp_e2e import free_port
@@ -21,6 +28,34 @@ class KeepingHandler:
         return "250 Message accepted"
 
 
+@contextlib.contextmanager
+def capturing_screenshots(shots):
+    """Capture the browser into ``shots[name]`` when the tour logs ``dso-screenshot:<name>``,
+    then mark the page body so that the tour goes on (as TestDemo does)."""
+    handle_console = ChromeBrowser._handle_console
+
+    def capture_on_signal(browser, *args, **kwargs):
+        handle_console(browser, *args, **kwargs)
+        logged = kwargs.get("args") or []
+        message = str(browser._from_remoteobject(logged[0])) if logged else ""
+        if not message.startswith("dso-screenshot:"):
+            return
+        name = message.removeprefix("dso-screenshot:")
+
+        def captured(future):
+            shots[name] = base64.b64decode(future.result()["data"])
+            mark = f"document.body.dataset.dsoScreenshot = '{name}'"
+            browser._websocket_send("Runtime.evaluate", params={"expression": mark})
+
+        future = browser._websocket_send(
+            "Page.captureScreenshot", params={"format": "png"}, with_future=True
+        )
+        future.add_done_callback(captured)
+
+    with patch.object(ChromeBrowser, "_handle_console", capture_on_signal):
+        yield
+
+
 def html_part(message):
     for part in message.walk():
         if part.get_content_type() == "text/html":
@@ -30,7 +65,13 @@ def html_part(message):
 
 @tagged("post_install", "-at_install")
 class TestPortalTour(DunningPortalCase):
-    """The customer, not logged in, acts on its page in a real browser."""
+    """The customer, not logged in, acts on its page in a real browser.
+
+    The pay tour takes the README's picture of the page
+    (``docs/screenshots/customer_page.png`` when ``$DSO_SCREENSHOTS_DIR`` is set).
+    """
+
+    browser_size = "1440x1100"
 
     @classmethod
     def setUpClass(cls):
@@ -75,7 +116,15 @@ class TestPortalTour(DunningPortalCase):
 
     def test_customer_pays_two_invoices_from_the_email_link(self):
         path = self._link_from_a_real_email()
-        self.start_tour(path, "dso_dunning_portal_pay_tour")
+        shots = {}
+        with capturing_screenshots(shots):
+            self.start_tour(path, "dso_dunning_portal_pay_tour")
+        image = Image.open(io.BytesIO(shots["customer_page"]))
+        self.assertEqual(image.size, (1440, 1100))
+        colours = image.convert("RGB").getcolors(maxcolors=1 << 16)
+        self.assertTrue(colours is None or len(colours) > 200, "the page is populated")
+        if directory := os.environ.get("DSO_SCREENSHOTS_DIR"):
+            pathlib.Path(directory, "customer_page.png").write_bytes(shots["customer_page"])
         invoices = self.invoice_1 | self.invoice_2
         self.assertTrue(
             all(invoice.payment_state in ("paid", "in_payment") for invoice in invoices),

@@ -42,6 +42,17 @@ registry.category("web_tour.tours").add("dso_dunning_portal_pay_tour", {
             trigger: ".o_dunning_payment .o_dunning_pay_amount:contains(500.00)",
         },
         {
+            content: "Picture of the page for the README",
+            trigger: ".o_dunning_payment input[name=customer_input]",
+            run() {
+                console.log("dso-screenshot:customer_page");
+            },
+        },
+        {
+            content: "Picture taken",
+            trigger: "body[data-dso-screenshot=customer_page]",
+        },
+        {
             content: "Demo card details",
             trigger: ".o_dunning_payment input[name=customer_input]",
             run: "edit 4242424242424242",

@@ -26,6 +26,12 @@ class DunningPortalCase(DunningUsersMixin, DunningSendingCase, HttpCase):
         cls.invoice_1 = cls._create_overdue_invoice(cls.customer, days_overdue=12, amount=300.0)
         cls.invoice_2 = cls._create_overdue_invoice(cls.customer, days_overdue=9, amount=200.0)
         cls.not_due = cls._create_overdue_invoice(cls.customer, days_overdue=-10, amount=50.0)
+        cls.env["res.partner.bank"].create(
+            {
+                "partner_id": cls.company.partner_id.id,
+                "acc_number": "FR76 3000 6000 0112 3456 7890 189",
+            }
+        )
         cls.other = cls._create_customer("Other Customer", email="other@portal.example")
         cls.other_invoice = cls._create_overdue_invoice(cls.other, days_overdue=15, amount=999.0)
         cls.planner._plan(companies=cls.company, partners=cls.customer | cls.other, force=True)
@@ -81,6 +87,25 @@ class TestPortalAccess(DunningPortalCase):
         # opening is tracked on the link and on the reminder
         self.assertEqual(self._link().open_count, 1)
         self.assertRecordValues(self.action, [{"portal_open_count": 1, "portal_opened": True}])
+
+    def test_page_shows_bank_details_and_marks_disputed_items(self):
+        quality = self.env.ref("dso_dunning.dso_dunning_dispute_type_quality")
+        self.env["dso.dunning.commitment"].create(
+            {
+                "kind": "dispute",
+                "partner_id": self.customer.id,
+                "move_line_ids": [fields.Command.set(self._item(self.invoice_2).ids)],
+                "dispute_type_id": quality.id,
+            }
+        )
+        page = self.url_open(self._url()).text
+        self.assertIn("Bank details", page)
+        self.assertIn("FR76 3000 6000 0112 3456 7890 189", page)
+        row = re.search(
+            rf'<tr[^>]*data-name="{re.escape(self.invoice_2.name)}".*?</tr>', page, re.DOTALL
+        ).group(0)
+        self.assertIn("o_dunning_status", row, "the disputed invoice is marked")
+        self.assertNotIn("checked", row, "and not ticked for payment")
 
     def test_sms_and_letter_carry_the_link(self):
         sms = self.sms_template._render_field("body", self.action.ids)[self.action.id]

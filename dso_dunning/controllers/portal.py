@@ -67,7 +67,7 @@ class DunningCustomerPage(PortalAccount, PaymentPortal):
     def dunning_page(self, link_id, token, action=None, invoice_ids=None, **kwargs):
         link = self._dunning_link(link_id, token)
         action = self._dunning_action(link, action)
-        if request.httprequest.method == "GET" and not kwargs.get("paid") and not invoice_ids:
+        if not kwargs.get("paid") and not invoice_ids:  # an opening, not a step of a payment
             link._record_open(action)
         items = self._dunning_items(link)
         today = fields.Date.context_today(link)

@@ -16,16 +16,29 @@ class DsoDunningReply(models.Model):
         readonly=True,
         help="The items the customer chose on its page.",
     )
+    item_names = fields.Char(
+        string="Documents Concerned",
+        compute="_compute_item_names",
+        compute_sudo=True,
+        help="The documents of the items the customer chose on its page.",
+    )
     promise_amount = fields.Monetary(
         string="Promised Amount", currency_field="company_currency_id", readonly=True
     )
     company_currency_id = fields.Many2one(related="company_id.currency_id")
     attachment_ids = fields.Many2many(related="message_id.attachment_ids", string="Documents")
 
+    @api.depends("move_line_ids")
+    def _compute_item_names(self):
+        # as superuser: a collector needs no accounting rights to read them
+        for reply in self:
+            reply.item_names = ", ".join(reply.move_line_ids.move_id.mapped("name"))
+
     def _qualified_items(self):
-        if self.move_line_ids:
-            return self.move_line_ids
-        return super()._qualified_items()
+        """The items chosen on the page, if any (read as superuser, like the
+        customer's overdue items: no accounting right needed)."""
+        items = self.sudo().move_line_ids
+        return items or super()._qualified_items()
 
     @api.model
     def _create_from_page(self, link, action, vals, items, attachments):

@@ -293,6 +293,7 @@ class TestPortalActions(DunningPortalCase):
         activity = self.action.activity_ids.filtered(lambda a: a.user_id == self.user_collector)
         self.assertTrue(any("Customer page" in (a.summary or "") for a in activity))
         # the collector validates: a dispute on that item only
+        self.env.invalidate_all()  # what the collector's own request reads
         reply.with_user(self.user_collector).action_apply_qualification()
         commitment = self.env["dso.dunning.commitment"].search(
             [("partner_id", "=", self.customer.id)]
@@ -321,6 +322,7 @@ class TestPortalActions(DunningPortalCase):
             [{"qualification": "promise", "promise_date": promised, "promise_amount": 500.0}],
         )
         self.assertEqual(reply.move_line_ids, items)
+        self.env.invalidate_all()  # what the collector's own request reads
         reply.with_user(self.user_collector).action_apply_qualification()
         commitment = self.env["dso.dunning.commitment"].search(
             [("partner_id", "=", self.customer.id)]

@@ -49,3 +49,8 @@ from . import dso_dunning_commitment_followup
 from . import dso_dunning_agenda_commitments
 from . import dso_dunning_demo_agenda
 from . import dso_dunning_demo_commitments
+from . import res_partner_payment_behaviour
+from . import dso_dunning_planner_collection
+from . import dso_dunning_collector_summary
+from . import dso_dunning_forecast
+from . import dso_dunning_step_effect

@@ -54,3 +54,4 @@ from . import dso_dunning_planner_collection
 from . import dso_dunning_collector_summary
 from . import dso_dunning_forecast
 from . import dso_dunning_step_effect
+from . import dso_dunning_demo_payments

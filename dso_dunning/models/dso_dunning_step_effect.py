@@ -22,11 +22,11 @@ class DsoDunningStepEffect(models.Model):
     """One executed dunning action and whether its customer paid after it.
 
     The customer paid when every invoice item the action covered was
-    settled; the date of the last settlement tells within how many days of
-    the action. A SQL view read at query time: the shares follow the
-    payments without anything to refresh. Grouped by step and channel, the
-    averages of the "paid within" columns are the shares of customers who
-    paid (which steps work).
+    settled (actions without invoice items are left out); the date of the
+    last settlement tells within how many days of the action. A SQL view
+    read at query time: the shares follow the payments without anything to
+    refresh. Grouped by step and channel, the averages of the "paid within"
+    columns are the shares of customers who paid (which steps work).
     """
 
     _name = "dso.dunning.step.effect"
@@ -107,13 +107,16 @@ class DsoDunningStepEffect(models.Model):
               JOIN LATERAL (
                    -- the day the last invoice item was settled, once they all are
                    SELECT CASE WHEN bool_and(item.reconciled) THEN MAX(pr.max_date) END
-                              AS settled_on
+                              AS settled_on,
+                          COUNT(*) AS items
                      FROM dso_dunning_action_line line
                      JOIN account_move_line item ON item.id = line.move_line_id
                 LEFT JOIN account_partial_reconcile pr ON pr.debit_move_id = item.id
                     WHERE line.action_id = a.id AND item.balance > 0
                    ) settled ON TRUE
              WHERE a.state IN %(executed)s AND a.executed_date IS NOT NULL
+               -- an action without invoice items (a bare task) tells nothing of payments
+               AND settled.items > 0
             """,
             channel=main_channel_sql("a"),
             windows=windows,

@@ -168,6 +168,19 @@ class TestCollectionAccess(DunningUsersMixin, DunningSendingCase):
                 )
             with self.assertRaises(AccessError, msg=model):
                 self.env[model].with_user(self.user_internal).search([])
+        # the menus' server actions, as each reader runs them
+        for xmlid in (
+            "dso_dunning_forecast_server_action",
+            "dso_dunning_step_effect_server_action",
+            "dso_dunning_collector_summary_server_action",
+            "dso_dunning_promise_rate_server_action",
+        ):
+            server_action = self.env.ref(f"dso_dunning.{xmlid}")
+            for user in (self.user_auditor, self.user_collector):
+                action = server_action.with_user(user).run()
+                self.assertEqual(action["type"], "ir.actions.act_window", f"{xmlid} {user.login}")
+            with self.assertRaises(AccessError, msg=xmlid):
+                server_action.with_user(self.user_internal).run()
         with self.assertRaises(AccessError, msg="the forecast is computed, never edited"):
             self.env["dso.dunning.forecast"].with_user(self.user_manager).create(
                 {"company_id": self.company.id, "source": "due", "amount": 1}

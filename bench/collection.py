@@ -1,0 +1,101 @@
+"""Benchmark rows of the collection reports (issue 22 B): the first page of each view.
+
+Each report is read as the web client opens it: the list's first page of 80
+rows with its count, and the graph's or pivot's groups. The forecast and the
+customers' average days late are also timed as the nightly run writes them.
+"""
+
+from odoo import fields
+
+PAGE = 80
+
+
+def _list_spec(env, model):
+    """The fields the list view reads, as the web client asks for them."""
+    views = env[model].get_views([(False, "list")])
+    return {
+        name: {"fields": {"display_name": {}}} if field["type"] == "many2one" else {}
+        for name, field in views["models"][model]["fields"].items()
+    }
+
+
+def _page_and_groups(env, model, groupby, aggregates, domain=()):
+    Model = env[model]
+    page = Model.web_search_read(
+        list(domain), _list_spec(env, model), limit=PAGE, count_limit=10001
+    )
+    groups = Model._read_group(list(domain), groupby, aggregates)
+    return len(page["records"]) + len(groups)
+
+
+def forecast_compute(env, _state):
+    env["dso.dunning.forecast"]._compute_forecast(env.company)
+    return env["dso.dunning.forecast"].search_count([("company_id", "=", env.company.id)])
+
+
+def forecast_page(env, _state):
+    return _page_and_groups(env, "dso.dunning.forecast", ["date:week", "source"], ["amount:sum"])
+
+
+def step_effect_page(env, _state):
+    return _page_and_groups(
+        env,
+        "dso.dunning.step.effect",
+        ["step_id", "channel"],
+        ["paid_7:avg", "paid_15:avg", "paid_30:avg", "__count"],
+    )
+
+
+def collector_summary_page(env, _state):
+    today = fields.Date.context_today(env.user)
+    return _page_and_groups(
+        env,
+        "dso.dunning.collector.summary",
+        ["collector_id"],
+        [
+            "overdue_amount:sum",
+            "action_count:sum",
+            "cash_collected:sum",
+            "dispute_count:sum",
+            "dispute_amount:sum",
+            "promise_kept:avg",
+        ],
+        domain=[("date", ">=", today.replace(day=1))],
+    )
+
+
+def average_days_late_all(env, _state):
+    today = fields.Date.context_today(env.user)
+    return len(env["res.partner"]._dunning_refresh_payment_behaviour(today))
+
+
+def measure_all(bench):
+    """The collection rows, on the same harness as the other rows."""
+    if "dso.dunning.forecast" not in bench.registry:
+        bench.missing("Collection reports (issue 22 B)", "not available in this checkout")
+        return
+    bench.measure(
+        "Collection: average days late of every customer (nightly)",
+        None,
+        average_days_late_all,
+        unit=int,
+    )
+    bench.measure(
+        "Collection: cash forecast written (one company)", None, forecast_compute, unit=int
+    )
+    bench.measure(
+        "Collection: cash forecast, first page + weekly graph",
+        None,
+        forecast_page,
+        setup=lambda env: env["dso.dunning.forecast"]._compute_forecast(env.company),
+        unit=int,
+    )
+    bench.measure(
+        "Collection: which steps work, first page + pivot", None, step_effect_page, unit=int
+    )
+    bench.measure(
+        "Collection: collector summary (this month), first page + pivot",
+        None,
+        collector_summary_page,
+        unit=int,
+    )

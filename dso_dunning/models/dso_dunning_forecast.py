@@ -1,14 +1,9 @@
-import datetime
-
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..tools.collection_kpi import FORECAST_SOURCES, collector_sql
 from ..tools.commitments import BROKEN_STATES, PAYMENT_KINDS, RUNNING_STATES
 from .dso_dunning_collector_summary import report_action
-
-# A forecast opened less than this long after it was computed is shown as is.
-FRESH_FOR = datetime.timedelta(minutes=10)
 
 
 class DsoDunningForecast(models.Model):
@@ -20,8 +15,10 @@ class DsoDunningForecast(models.Model):
     plus the average resolution time of its type), else its due date
     shifted by the customer's average days late. Nothing is expected
     before today. An item of a broken promise has no date: it is shown off
-    forecast. Rows are written set-based per company, every night and when
-    the forecast is opened (if older than a few minutes).
+    forecast. Rows are written set-based: a company's whole forecast every
+    night (or when opened, if not yet written today), a customer's rows
+    whenever it is planned again (a payment, through the ledger refresh; a
+    promise, a dispute).
     """
 
     _name = "dso.dunning.forecast"
@@ -30,7 +27,7 @@ class DsoDunningForecast(models.Model):
     _log_access = False
 
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
-    currency_id = fields.Many2one("res.currency", readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(string="Expected On", readonly=True)
     source = fields.Selection(FORECAST_SOURCES, required=True, readonly=True)
     off_forecast = fields.Boolean(
@@ -55,44 +52,62 @@ class DsoDunningForecast(models.Model):
 
     @api.model
     def action_open_forecast(self):
-        """The forecast of the user's companies, computed again first if not fresh."""
+        """The forecast of the user's companies, computed first if not yet today."""
         self._compute_forecast(self.env.companies, only_stale=True)
         return report_action(self.env, "dso_dunning.dso_dunning_forecast_action")
 
     @api.model
-    def _compute_forecast(self, companies, only_stale=False):
+    def _compute_forecast(self, companies, partner_ids=None, only_stale=False):
         """Write the forecast of ``companies`` again: one delete and one insert each.
 
-        A transaction-level advisory lock per company keeps two users opening
-        the forecast at once from writing it twice; the second one shows
-        what the first wrote.
+        ``partner_ids``: only these customers' rows (the planning of a few
+        customers, by the ledger refresh); ``None``: every customer.
+        ``only_stale``: only the companies whose forecast was not written
+        whole today. A transaction-level advisory lock per company keeps two
+        writers from writing rows twice; a whole forecast asked for while
+        another one is being written is left to that one.
         """
+        if partner_ids is not None and not partner_ids:
+            return
         now = fields.Datetime.now()
         today = fields.Date.context_today(self)
         self.env.flush_all()
         for company in companies.sudo():
-            if only_stale and not self._is_stale(company, now):
+            if only_stale and not self._is_stale(company, today):
                 continue
-            locked = self.env.execute_query(
-                SQL(
-                    "SELECT pg_try_advisory_xact_lock(%s, %s)",
-                    self._table_oid_key(),
-                    company.id,
-                )
-            )[0][0]
-            if not locked:
-                continue
-            self.env.execute_query(
-                SQL("DELETE FROM dso_dunning_forecast WHERE company_id = %s", company.id)
+            lock_function = "pg_advisory_xact_lock" if partner_ids else "pg_try_advisory_xact_lock"
+            lock = SQL(
+                "SELECT %s(%s, %s)",
+                SQL(lock_function),
+                self._table_oid_key(),
+                company.id,
             )
-            self.env.execute_query(self._forecast_query(company, today, now))
+            if self.env.execute_query(lock)[0][0] is False:
+                continue
+            in_scope = SQL("TRUE")
+            if partner_ids is not None:
+                in_scope = SQL("partner_id IN %s", tuple(partner_ids))
+            self.env.execute_query(
+                SQL(
+                    "DELETE FROM dso_dunning_forecast WHERE company_id = %s AND %s",
+                    company.id,
+                    in_scope,
+                )
+            )
+            self.env.execute_query(self._forecast_query(company, today, now, partner_ids))
         self.invalidate_model()
 
     def _table_oid_key(self):
         # the first key of the advisory lock: this table's, stable per database
         return self.env.execute_query(SQL("SELECT %s::regclass::oid::int4", self._table))[0][0]
 
-    def _is_stale(self, company, now):
+    def _is_stale(self, company, today):
+        """Whether the forecast of ``company`` was last written whole before today.
+
+        Each whole writing stamps every row; customers written again since
+        (a payment, a promise) carry a later stamp, so the oldest one is the
+        last whole writing.
+        """
         rows = self.env.execute_query(
             SQL(
                 "SELECT MIN(computed_at) FROM dso_dunning_forecast WHERE company_id = %s",
@@ -100,10 +115,14 @@ class DsoDunningForecast(models.Model):
             )
         )
         computed_at = rows[0][0]
-        return computed_at is None or computed_at < now - FRESH_FOR
+        return computed_at is None or computed_at.date() < today
 
-    def _forecast_query(self, company, today, now):
-        """INSERT of the forecast rows of ``company`` as of ``today``."""
+    def _forecast_query(self, company, today, now, partner_ids=None):
+        """INSERT of the forecast rows of ``company`` as of ``today`` (of ``partner_ids``)."""
+        items_scope = plans_scope = SQL("TRUE")
+        if partner_ids is not None:
+            items_scope = SQL("customer.commercial_partner_id IN %s", tuple(partner_ids))
+            plans_scope = SQL("plan.partner_id IN %s", tuple(partner_ids))
         return SQL(
             """
             WITH items AS (
@@ -116,6 +135,7 @@ class DsoDunningForecast(models.Model):
                    AND ml.dunning_item_kind IS NOT NULL
                    AND ml.reconciled IS NOT TRUE
                    AND ml.amount_residual <> 0 AND ml.amount_residual > 0
+                   AND %(items_scope)s
             ),
             cover AS (
                 -- the commitment governing each item: a running one, else a broken promise
@@ -163,10 +183,10 @@ class DsoDunningForecast(models.Model):
                  WHERE cover.kind IS DISTINCT FROM 'plan' OR NOT cover.running
             )
             INSERT INTO dso_dunning_forecast (
-                company_id, currency_id, date, source, off_forecast, partner_id, collector_id,
+                company_id, date, source, off_forecast, partner_id, collector_id,
                 move_line_id, move_id, commitment_id, date_maturity, delay_days, amount,
                 computed_at)
-            SELECT %(company)s, company.currency_id,
+            SELECT %(company)s,
                    CASE
                        WHEN expected.source = 'broken' THEN NULL
                        WHEN expected.source = 'promise' THEN GREATEST(
@@ -185,7 +205,7 @@ class DsoDunningForecast(models.Model):
               JOIN res_company company ON company.id = %(company)s
             UNION ALL
             -- running payment plans: their pending instalments, on their dates
-            SELECT %(company)s, company.currency_id, GREATEST(instalment.date, %(today)s),
+            SELECT %(company)s, GREATEST(instalment.date, %(today)s),
                    'plan', FALSE, plan.partner_id, %(collector)s, NULL, NULL, plan.id, NULL,
                    NULL, instalment.amount, %(now)s
               FROM dso_dunning_commitment_instalment instalment
@@ -194,6 +214,7 @@ class DsoDunningForecast(models.Model):
               JOIN res_company company ON company.id = %(company)s
              WHERE plan.company_id = %(company)s AND plan.kind = 'plan'
                AND plan.state IN %(running)s AND instalment.state = 'pending'
+               AND %(plans_scope)s
             """,
             company=company.id,
             today=today,
@@ -202,4 +223,6 @@ class DsoDunningForecast(models.Model):
             broken=BROKEN_STATES,
             payment_kinds=PAYMENT_KINDS,
             collector=collector_sql("partner", "company"),
+            items_scope=items_scope,
+            plans_scope=plans_scope,
         )

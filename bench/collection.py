@@ -91,6 +91,19 @@ def average_days_late_all(env, _state):
     return len(env["res.partner"]._dunning_refresh_payment_behaviour(today))
 
 
+def refresh_batch(env, partners):
+    """What one batch of the ledger refresh adds: 500 customers' average and forecast rows."""
+    today = _today(env)
+    env["res.partner"]._dunning_refresh_payment_behaviour(today, partners.ids)
+    env["dso.dunning.forecast"]._compute_forecast(env.company, partner_ids=partners.ids)
+    return len(partners)
+
+
+def _refresh_setup(env):
+    env["dso.dunning.forecast"]._compute_forecast(env.company)
+    return env["res.partner"].search([("customer_rank", ">", 0)], limit=500)
+
+
 def measure_all(bench):
     """The collection rows, on the same harness as the other rows."""
     if "dso.dunning.forecast" not in bench.registry:
@@ -104,6 +117,13 @@ def measure_all(bench):
     )
     bench.measure(
         "Collection: cash forecast written (one company)", None, forecast_compute, unit=int
+    )
+    bench.measure(
+        "Collection: 500 customers' average days late and forecast rows (a refresh batch)",
+        None,
+        refresh_batch,
+        setup=_refresh_setup,
+        unit=int,
     )
     bench.measure(
         "Collection: cash forecast, first page + weekly graph",

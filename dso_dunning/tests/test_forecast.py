@@ -203,3 +203,22 @@ class TestCollectionAccess(DunningUsersMixin, DunningSendingCase):
         )
         Forecast = self.env["dso.dunning.forecast"].with_user(self.user_auditor)
         self.assertFalse(Forecast.search([("partner_id", "=", partner.id)]))
+
+    def test_reports_read_in_french(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["dso_dunning"], ["fr_FR"], overwrite=True)
+        french = self.env(context=dict(self.env.context, lang="fr_FR"))
+        behaviour = french["res.partner"].fields_get(["dunning_avg_days_late"], ["string"])
+        self.assertEqual(
+            behaviour["dunning_avg_days_late"]["string"], "Retard moyen de paiement (jours)"
+        )
+        sources = dict(
+            french["dso.dunning.forecast"].fields_get(["source"], ["selection"])["source"][
+                "selection"
+            ]
+        )
+        self.assertEqual(sources["broken"], "Promesse non tenue (hors prévision)")
+        self.assertEqual(
+            french.ref("dso_dunning.dso_dunning_menu_reporting_forecast").name,
+            "Prévision d'encaissements",
+        )

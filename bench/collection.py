@@ -39,7 +39,7 @@ def forecast_compute(env, _state):
 
 
 def forecast_page(env, _state):
-    return _page_and_groups(env, "dso.dunning.forecast", ["date:week", "source"], ["amount:sum"])
+    return _page_and_groups(env, "dso.dunning.forecast", ["week:day", "source"], ["amount:sum"])
 
 
 def _executed_actions(env):

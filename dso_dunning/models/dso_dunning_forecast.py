@@ -29,6 +29,7 @@ class DsoDunningForecast(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     date = fields.Date(string="Expected On", readonly=True)
+    week = fields.Date(readonly=True, help="Monday of the week the amount is expected (ISO weeks).")
     source = fields.Selection(FORECAST_SOURCES, required=True, readonly=True)
     off_forecast = fields.Boolean(
         readonly=True, help="A broken promise: no date can be expected for its items."
@@ -183,30 +184,35 @@ class DsoDunningForecast(models.Model):
                  WHERE cover.kind IS DISTINCT FROM 'plan' OR NOT cover.running
             )
             INSERT INTO dso_dunning_forecast (
-                company_id, date, source, off_forecast, partner_id, collector_id,
+                company_id, date, week, source, off_forecast, partner_id, collector_id,
                 move_line_id, move_id, commitment_id, date_maturity, delay_days, amount,
                 computed_at)
-            SELECT %(company)s,
-                   CASE
-                       WHEN expected.source = 'broken' THEN NULL
-                       WHEN expected.source = 'promise' THEN GREATEST(
-                           COALESCE(expected.promised_on, expected.date_maturity), %(today)s
-                       )
-                       ELSE GREATEST(
-                           expected.date_maturity + ROUND(expected.delay_days)::int4, %(today)s
-                       )
-                   END,
+            SELECT %(company)s, dated.date, date_trunc('week', dated.date)::date,
                    expected.source, expected.source = 'broken', expected.partner_id,
                    %(collector)s, expected.move_line_id, expected.move_id,
                    expected.commitment_id, expected.date_maturity, expected.delay_days,
                    expected.amount, %(now)s
               FROM expected
+              JOIN LATERAL (
+                   SELECT CASE
+                              WHEN expected.source = 'broken' THEN NULL
+                              WHEN expected.source = 'promise' THEN GREATEST(
+                                  COALESCE(expected.promised_on, expected.date_maturity),
+                                  %(today)s
+                              )
+                              ELSE GREATEST(
+                                  expected.date_maturity + ROUND(expected.delay_days)::int4,
+                                  %(today)s
+                              )
+                          END AS date
+                   ) dated ON TRUE
               JOIN res_partner partner ON partner.id = expected.partner_id
               JOIN res_company company ON company.id = %(company)s
             UNION ALL
             -- running payment plans: their pending instalments, on their dates
             SELECT %(company)s, GREATEST(instalment.date, %(today)s),
-                   'plan', FALSE, plan.partner_id, %(collector)s, NULL, NULL, plan.id, NULL,
+                   date_trunc('week', GREATEST(instalment.date, %(today)s))::date, 'plan',
+                   FALSE, plan.partner_id, %(collector)s, NULL, NULL, plan.id, NULL,
                    NULL, instalment.amount, %(now)s
               FROM dso_dunning_commitment_instalment instalment
               JOIN dso_dunning_commitment plan ON plan.id = instalment.commitment_id

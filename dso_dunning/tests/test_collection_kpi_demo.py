@@ -31,7 +31,7 @@ class TestCollectionDemo(TransactionCase):
         )
         self.assertLessEqual({"due", "promise", "dispute"}, {source for source, _ in forecast})
         weeks = self.env["dso.dunning.forecast"]._read_group(
-            [("company_id", "=", self.company.id), ("date", ">=", today)], ["date:week"]
+            [("company_id", "=", self.company.id), ("date", ">=", today)], ["week:day"]
         )
         self.assertGreaterEqual(len(weeks), 4)
 

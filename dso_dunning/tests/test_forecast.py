@@ -60,10 +60,12 @@ class TestForecast(DunningUsersMixin, DunningSendingCase):
         return dispute
 
     def _rows(self, partner):
-        return [
-            (row.source, row.date, row.amount, row.off_forecast)
-            for row in self.Forecast.search([("partner_id", "=", partner.id)], order="date, id")
-        ]
+        rows = self.Forecast.search([("partner_id", "=", partner.id)], order="date, id")
+        for row in rows:
+            self.assertEqual(
+                row.week, row.date and row.date - datetime.timedelta(row.date.weekday())
+            )
+        return [(row.source, row.date, row.amount, row.off_forecast) for row in rows]
 
     def test_forecast_buckets(self):
         partner = self._customer("Prevision SA")
@@ -107,6 +109,20 @@ class TestForecast(DunningUsersMixin, DunningSendingCase):
                 ("plan", D("2026-12-15"), 450, False),
                 ("plan", D("2027-01-15"), 450, False),
                 ("broken", False, 300, True),  # no date: off forecast
+            ],
+        )
+        weeks = self.Forecast._read_group(
+            [("partner_id", "=", partner.id)], ["week:day"], ["amount:sum"]
+        )
+        self.assertEqual(
+            [(fields.Date.to_date(week), amount) for week, amount in weeks],
+            [
+                (D("2026-11-23"), 500),
+                (D("2026-11-30"), 400 + 1000),  # Saturday 12-05 and Sunday 12-06
+                (D("2026-12-07"), 700),
+                (D("2026-12-14"), 450),
+                (D("2027-01-11"), 450),
+                (None, 300),  # off forecast
             ],
         )
         # every open item once: the forecast adds up to what the customer owes

@@ -12,6 +12,7 @@
     "data": [
         "security/dso_dunning_security.xml",
         "security/ir.model.access.csv",
+        "security/dso_dunning_collection_kpi_security.xml",
         "data/mail_message_subtype_data.xml",
         "data/mail_template_data.xml",
         "data/sms_template_data.xml",
@@ -38,6 +39,9 @@
         "report/dso_dunning_letter_report.xml",
         "report/dso_dunning_action_report_views.xml",
         "views/dso_dunning_menus.xml",
+        "views/dso_dunning_collector_summary_views.xml",
+        "views/dso_dunning_step_effect_views.xml",
+        "views/dso_dunning_forecast_views.xml",
     ],
     "pre_init_hook": "pre_init_hook",
     "demo": [

@@ -55,3 +55,9 @@ from . import dso_dunning_action_portal
 from . import dso_dunning_reply_portal
 from . import res_partner_portal
 from . import dso_dunning_portal_stat
+from . import res_partner_payment_behaviour
+from . import dso_dunning_planner_collection
+from . import dso_dunning_collector_summary
+from . import dso_dunning_forecast
+from . import dso_dunning_step_effect
+from . import dso_dunning_demo_payments

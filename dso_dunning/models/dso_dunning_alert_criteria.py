@@ -29,6 +29,7 @@ CRITERIA_FIELDS = (
     "dispute_type_ids",
     "broken_promises",
     "broken_promise_days",
+    "avg_days_late_min",
 )
 
 
@@ -71,6 +72,11 @@ class DsoDunningAlertCriteria(models.AbstractModel):
     )
     days_overdue_min = fields.Integer(string="Days Overdue")
     days_overdue_max = fields.Integer(string="Days Overdue Up To")
+    avg_days_late_min = fields.Integer(
+        string="Average Days Late",
+        help="Customers paying this many days late or more on average (invoices paid in the "
+        "last 6 months, weighted by amount). 0: not used.",
+    )
     # Equal / different
     collector_operator = fields.Selection(OPERATORS, default="in", required=True)
     collector_ids = _relation(
@@ -169,6 +175,7 @@ class DsoDunningAlertCriteria(models.AbstractModel):
             "item_days_late": self.env._("Item days late"),
             "item_residual": self.env._("Item amount due"),
             "broken_promise_days": self.env._("Broken promises in the last days"),
+            "avg_days_late": self.env._("Average days late"),
         }
 
     def _get_criteria(self):
@@ -199,4 +206,5 @@ class DsoDunningAlertCriteria(models.AbstractModel):
                 broken_promises=self.broken_promises,
                 broken_promise_days=self.broken_promise_days or None,
             ),
+            avg_days_late=Range(self.avg_days_late_min or None, None),
         )

@@ -35,3 +35,7 @@ from . import test_commitment_sources
 from . import test_statement_discussed
 from . import test_portal
 from . import test_portal_tour
+from . import test_collection_kpi
+from . import test_forecast
+from . import test_collection_kpi_demo
+from . import test_collection_tour

@@ -114,6 +114,8 @@ class Criteria:
     relations: dict = dataclasses.field(default_factory=dict)  # key → (operator, ids)
     items: ItemCriteria = ItemCriteria()
     commitments: CommitmentCriteria = CommitmentCriteria()
+    # payment behaviour: the customer's average days late (res.partner.dunning_avg_days_late)
+    avg_days_late: Range = Range()
 
     @property
     def is_set(self):
@@ -125,6 +127,7 @@ class Criteria:
             or any(ids for _op, ids in self.relations.values())
             or self.items.is_set
             or self.commitments.is_set
+            or self.avg_days_late.is_set
         )
 
 
@@ -150,6 +153,7 @@ def problems(criteria):
         "days_overdue": (criteria.days_overdue.low, criteria.days_overdue.high),
         "item_days_late": (criteria.items.days_late.low, criteria.items.days_late.high),
         "broken_promise_days": (criteria.commitments.broken_promise_days,),
+        "avg_days_late": (criteria.avg_days_late.low, criteria.avg_days_late.high),
     }
     for key, values in days.items():
         if any(value is not None and value < 0 for value in values):
@@ -284,6 +288,7 @@ def to_domain(criteria, company_id):
             ("dunning_last_date", "<=", _days_ago(criteria.not_dunned_days)),
         ]
     domain += _days_overdue_domain(criteria.days_overdue)
+    domain += _range_domain("dunning_avg_days_late", criteria.avg_days_late)
     for key, (operator, ids) in sorted(criteria.relations.items()):
         if ids:
             domain.append((RELATION_FIELDS[key], operator, sorted(ids)))

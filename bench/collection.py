@@ -1,0 +1,147 @@
+"""Benchmark rows of the collection reports (issue 22 B): the first page of each view.
+
+Each report is read as the web client opens it: the list's first page of 80
+rows with its count, and the graph's or pivot's groups. The forecast and the
+customers' average days late are also timed as the nightly run writes them.
+"""
+
+PAGE = 80
+
+
+def _today(env):
+    # odoo is importable once ``common`` ran (run.py imports it first)
+    from odoo import fields
+
+    return fields.Date.context_today(env.user)
+
+
+def _list_spec(env, model):
+    """The fields the list view reads, as the web client asks for them."""
+    views = env[model].get_views([(False, "list")])
+    return {
+        name: {"fields": {"display_name": {}}} if field["type"] == "many2one" else {}
+        for name, field in views["models"][model]["fields"].items()
+    }
+
+
+def _page_and_groups(env, model, groupby, aggregates, domain=()):
+    Model = env[model]
+    page = Model.web_search_read(
+        list(domain), _list_spec(env, model), limit=PAGE, count_limit=10001
+    )
+    groups = Model._read_group(list(domain), groupby, aggregates)
+    return len(page["records"]) + len(groups)
+
+
+def forecast_compute(env, _state):
+    env["dso.dunning.forecast"]._compute_forecast(env.company)
+    return env["dso.dunning.forecast"].search_count([("company_id", "=", env.company.id)])
+
+
+def forecast_page(env, _state):
+    return _page_and_groups(env, "dso.dunning.forecast", ["week:day", "source"], ["amount:sum"])
+
+
+def _executed_actions(env):
+    """Plan, then record every planned action as executed 20 days ago (rolled back)."""
+    from odoo.tools import SQL
+
+    env["dso.dunning.planner"]._plan(companies=env.company, force=True)
+    env.flush_all()
+    env.cr.execute(
+        SQL(
+            """UPDATE dso_dunning_action SET state = 'sent',
+                      executed_date = now() - interval '20 days'
+                WHERE state IN ('planned', 'to_confirm', 'confirmed') AND company_id = %s""",
+            env.company.id,
+        )
+    )
+    env.invalidate_all()
+
+
+def step_effect_page(env, _state):
+    return _page_and_groups(
+        env,
+        "dso.dunning.step.effect",
+        ["step_id", "channel"],
+        ["paid_7:avg", "paid_15:avg", "paid_30:avg", "__count"],
+    )
+
+
+def collector_summary_page(env, _state):
+    today = _today(env)
+    return _page_and_groups(
+        env,
+        "dso.dunning.collector.summary",
+        ["collector_id"],
+        [
+            "overdue_amount:sum",
+            "action_count:sum",
+            "cash_collected:sum",
+            "dispute_count:sum",
+            "dispute_amount:sum",
+            "promise_kept:avg",
+        ],
+        domain=[("date", ">=", today.replace(day=1))],
+    )
+
+
+def average_days_late_all(env, _state):
+    today = _today(env)
+    return len(env["res.partner"]._dunning_refresh_payment_behaviour(today))
+
+
+def refresh_batch(env, partners):
+    """What one batch of the ledger refresh adds: 500 customers' average and forecast rows."""
+    today = _today(env)
+    env["res.partner"]._dunning_refresh_payment_behaviour(today, partners.ids)
+    env["dso.dunning.forecast"]._compute_forecast(env.company, partner_ids=partners.ids)
+    return len(partners)
+
+
+def _refresh_setup(env):
+    env["dso.dunning.forecast"]._compute_forecast(env.company)
+    return env["res.partner"].search([("customer_rank", ">", 0)], limit=500)
+
+
+def measure_all(bench):
+    """The collection rows, on the same harness as the other rows."""
+    if "dso.dunning.forecast" not in bench.registry:
+        bench.missing("Collection reports (issue 22 B)", "not available in this checkout")
+        return
+    bench.measure(
+        "Collection: average days late of every customer (nightly)",
+        None,
+        average_days_late_all,
+        unit=int,
+    )
+    bench.measure(
+        "Collection: cash forecast written (one company)", None, forecast_compute, unit=int
+    )
+    bench.measure(
+        "Collection: 500 customers' average days late and forecast rows (a refresh batch)",
+        None,
+        refresh_batch,
+        setup=_refresh_setup,
+        unit=int,
+    )
+    bench.measure(
+        "Collection: cash forecast, first page + weekly graph",
+        None,
+        forecast_page,
+        setup=lambda env: env["dso.dunning.forecast"]._compute_forecast(env.company),
+        unit=int,
+    )
+    bench.measure(
+        "Collection: which steps work, first page + pivot (every customer's action executed)",
+        None,
+        step_effect_page,
+        setup=_executed_actions,
+        unit=int,
+    )
+    bench.measure(
+        "Collection: collector summary (this month), first page + pivot",
+        None,
+        collector_summary_page,
+        unit=int,
+    )

@@ -288,6 +288,8 @@ class DsoDunningPlanner(models.AbstractModel):
                     ("company_id", "=", company.id),
                     ("partner_id", "in", partners.ids),
                     ("state", "!=", "cancelled"),
+                    # the follow-ups of broken commitments are not the scenarios' actions
+                    ("commitment_id", "=", False),
                     "|",
                     ("state", "in", PENDING_STATES),
                     ("date", ">=", oldest - datetime.timedelta(days=lead)),

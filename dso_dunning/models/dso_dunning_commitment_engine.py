@@ -114,6 +114,8 @@ class DsoDunningCommitmentEngine(models.AbstractModel):
                     ("company_id", "=", company.id),
                     ("partner_id", "in", partners.ids),
                     ("state", "in", PENDING_STATES),
+                    # a commitment's follow-up is about the items it pauses
+                    ("commitment_id", "=", False),
                 ]
             )
         )
@@ -201,7 +203,9 @@ class DsoDunningCommitmentEngine(models.AbstractModel):
         for instalment, state in zip(instalments, states, strict=True):
             if instalment.state != state:
                 instalment.state = state
-        return commitments.plan_outcome(states, residual, paid, rounding=rounding)
+        outcome = commitments.plan_outcome(states, residual, paid, rounding=rounding)
+        plan._follow_up_instalments(instalments, today, due=outcome == "open")
+        return outcome
 
     @api.model
     def _close_passed_promises(self):

@@ -4,6 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
 from ..tools import commitments, planning
 from ..tools.action_states import PENDING_STATES
@@ -124,76 +125,106 @@ class DsoDunningCommitment(models.Model):
         still owed, by the channel and mode of their status (call by default), dated
         today plus the status's follow-up delay, for the customer's collector."""
         today = fields.Date.context_today(self)
-        Action = self.env["dso.dunning.action"].sudo()
-        Planner = self.env["dso.dunning.planner"].sudo()
         for commitment in self.sudo():
             status = commitment.status_id
-            items = commitment.move_line_ids.filtered(lambda l: not l.reconciled)
-            if not items:
-                continue
-            company, partner = commitment.company_id, commitment.partner_id
             date = today + datetime.timedelta(days=status.followup_days)
-            step = self.env["dso.dunning.scenario"]._commitment_followup_step(
-                company, status.followup_channel or "call", status.followup_mode or "manual"
+            action = commitment._followup_action(status, date, commitment._followup_reason())
+            if action:
+                commitment.write({"followup_date": date, "followup_action_id": action.id})
+
+    def _follow_up_instalments(self, instalments, today, due=True):
+        """One follow-up per instalment of this plan due and not paid yet (``due``: the
+        plan still runs): an action dated today, by the channel and mode of the plan's
+        status (Payment plan). The pending follow-ups of instalments paid since are
+        cancelled."""
+        self.ensure_one()
+        for instalment in instalments.filtered(
+            lambda i: due and i.state == "pending" and i.date <= today and not i.followup_action_id
+        ):
+            reason = self.env._(
+                "Instalment of %(amount)s due on %(date)s, not paid yet.",
+                amount=format_amount(self.env, instalment.amount, self.currency_id),
+                date=instalment.date,
             )
-            action = Action.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("partner_id", "=", partner.id),
-                    ("scenario_id", "=", step.scenario_id.id),
-                    ("state", "!=", "cancelled"),
-                    "|",
-                    ("state", "in", PENDING_STATES),
-                    "&",
-                    ("step_id", "=", step.id),
-                    ("date", "=", date),
-                ],
-                limit=1,
+            instalment.followup_action_id = self._followup_action(self.status_id, today, reason)
+        # paid since: its follow-up has nothing left to ask
+        paid = instalments.filtered(lambda i: i.state == "paid").followup_action_id
+        paid.filtered(lambda a: a.state in PENDING_STATES and a.commitment_id == self)._cancel(
+            "paid"
+        )
+
+    def _followup_action(self, status, date, reason):
+        """The follow-up action of this commitment on ``date``, on its items still owed,
+        by ``status``'s channel and mode; ``reason`` goes to its history. The customer
+        has one pending follow-up at most: one already there takes this one too. None
+        when nothing is owed any more."""
+        self.ensure_one()
+        items = self.sudo().move_line_ids.filtered(lambda l: not l.reconciled)
+        if not items:
+            return self.env["dso.dunning.action"]
+        Action = self.env["dso.dunning.action"].sudo()
+        company, partner = self.company_id, self.partner_id
+        step = self.env["dso.dunning.scenario"]._commitment_followup_step(
+            company, status.followup_channel or "call", status.followup_mode or "manual"
+        )
+        action = Action.search(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "=", partner.id),
+                ("scenario_id", "=", step.scenario_id.id),
+                ("state", "!=", "cancelled"),
+                "|",
+                ("state", "in", PENDING_STATES),
+                "&",
+                ("step_id", "=", step.id),
+                ("date", "=", date),
+            ],
+            limit=1,
+        )
+        if action.state in PENDING_STATES:
+            action.message_post(
+                body=Markup("%s<br/>%s")
+                % (
+                    self.env._("Also follows up %(commitment)s.", commitment=self.display_name),
+                    reason,
+                )
             )
-            if action.state in PENDING_STATES:
-                # one pending follow-up per customer: it takes this commitment too
-                action.message_post(
-                    body=self.env._(
-                        "Also follows up %(commitment)s.", commitment=commitment.display_name
-                    )
-                )
-            elif not action:
-                covered = [
-                    planning.Item(
-                        line_id=line.id,
-                        move_id=line.move_id.id,
-                        maturity=line.date_maturity or line.date,
-                        residual=line.amount_residual,
-                        residual_currency=line.amount_residual_currency,
-                        currency_id=line.currency_id.id,
-                    )
-                    for line in items.sorted(lambda l: (l.date_maturity or l.date, l.id))
-                ]
-                action = Action.create(
-                    {
-                        "company_id": company.id,
-                        "partner_id": partner.id,
-                        "scenario_id": step.scenario_id.id,
-                        "step_id": step.id,
-                        "step_rank": 1,
-                        "date": date,
-                        "state": "to_confirm" if step.mode == "to_confirm" else "planned",
-                        "collector_id": (
-                            partner._dunning_collector(company) or commitment.create_uid
-                        ).id,
-                        "commitment_id": commitment.id,
-                        "line_ids": Planner._line_commands(covered, date),
-                        **planning.action_amounts(covered, today),
-                    }
-                )
-                action.message_post(body=commitment._followup_reason())
-            commitment.write({"followup_date": date, "followup_action_id": action.id})
+            return action
+        if action:
+            return action
+        covered = [
+            planning.Item(
+                line_id=line.id,
+                move_id=line.move_id.id,
+                maturity=line.date_maturity or line.date,
+                residual=line.amount_residual,
+                residual_currency=line.amount_residual_currency,
+                currency_id=line.currency_id.id,
+            )
+            for line in items.sorted(lambda l: (l.date_maturity or l.date, l.id))
+        ]
+        today = fields.Date.context_today(self)
+        action = Action.create(
+            {
+                "company_id": company.id,
+                "partner_id": partner.id,
+                "scenario_id": step.scenario_id.id,
+                "step_id": step.id,
+                "step_rank": 1,
+                "date": date,
+                "state": "to_confirm" if step.mode == "to_confirm" else "planned",
+                "collector_id": (partner._dunning_collector(company) or self.create_uid).id,
+                "commitment_id": self.id,
+                "line_ids": self.env["dso.dunning.planner"]._line_commands(covered, date),
+                **planning.action_amounts(covered, today),
+            }
+        )
+        action.message_post(body=Markup("%s<br/>%s") % (reason, self.item_summary or ""))
+        return action
 
     def _followup_reason(self):
-        """Why the collector follows up, with what was committed to."""
+        """Why the collector follows up a broken promise or plan."""
         self.ensure_one()
         if self.kind == "plan":
-            reason = self.env._("Payment plan not kept: an instalment was missed.")
-        else:
-            reason = self.env._("Promise to pay not kept by %(date)s.", date=self.date)
-        return Markup("%s<br/>%s") % (reason, self.item_summary or "")
+            return self.env._("Payment plan not kept: an instalment was missed.")
+        return self.env._("Promise to pay not kept by %(date)s.", date=self.date)

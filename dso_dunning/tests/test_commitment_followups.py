@@ -144,6 +144,46 @@ class TestCommitmentFollowups(DunningUsersMixin, DunningSendingCase):
             self.assertEqual(promise_2.followup_action_id, promise_1.followup_action_id)
             self.assertIn("Also follows up", promise_1.followup_action_id.message_ids[0].body)
 
+    def test_each_due_instalment_is_followed_up_once_and_dropped_when_paid(self):
+        partner = self._customer("Mensualites SA")
+        partner.dunning_collector_id = self.user_collector
+        invoice = self._create_overdue_invoice(partner, days_overdue=20, amount=600)
+        plan = self._commit(
+            partner,
+            invoice,
+            kind="plan",
+            date=fields.Date.to_date("2026-11-24"),
+            instalment_count=2,
+        )
+        first, second = plan.instalment_ids
+        self._run_nightly_planning()  # the 24th: the first instalment is due today
+        first_call = first.followup_action_id
+        self.assertRecordValues(
+            first_call,
+            [{"state": "planned", "mode": "manual", "date": fields.Date.to_date("2026-11-24"),
+              "collector_id": self.user_collector.id}],
+        )  # fmt: skip
+        self.assertIn(
+            first_call,
+            self._agenda_tab("dso_dunning.dso_dunning_agenda_manual_action", self.user_collector),
+        )
+        self._run_nightly_planning()
+        self.assertEqual(self._live_actions(partner), first_call, "once per instalment")
+        self._pay(invoice, amount=300)
+        self.env.cr.flush()
+        with self.enter_registry_test_mode():
+            self.env.ref("dso_dunning.ir_cron_dso_dunning_refresh").method_direct_trigger()
+        self.assertEqual(first.state, "paid")
+        self.assertRecordValues(first_call, [{"state": "cancelled", "cancel_reason": "paid"}])
+        self.assertFalse(second.followup_action_id)
+        with freeze_time("2026-12-24 06:00:00"):
+            self._run_nightly_planning()
+            second_call = second.followup_action_id
+            self.assertTrue(second_call)
+            self.assertNotEqual(second_call, first_call)
+            self.assertRecordValues(second_call, [{"state": "planned", "amount_due": 300}])
+            self.assertEqual(plan.state, "open")
+
     def test_late_dispute_gives_its_resolver_a_task_once(self):
         partner = self._customer("Litige Lent SA")
         invoice = self._create_overdue_invoice(partner, days_overdue=20, amount=300)

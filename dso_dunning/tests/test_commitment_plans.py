@@ -180,7 +180,22 @@ class TestCommitmentPlans(DunningUsersMixin, DunningSendingCase):
         with freeze_time("2027-01-13 06:00:00"):  # second due the 10th, grace 3 days
             self._run_nightly_planning()
             self.assertEqual(plan.state, "open", "still within the grace period")
-            self.assertFalse(self._live_actions(partner))
+            # the instalment due and unpaid is followed up; the items are not dunned
+            due = plan.instalment_ids[1].followup_action_id
+            self.assertEqual(self._live_actions(partner), due)
+            self.assertRecordValues(
+                due,
+                [
+                    {
+                        "commitment_id": plan.id,
+                        "mode": "manual",
+                        "channel_call": True,
+                        "date": fields.Date.to_date("2027-01-13"),
+                        "amount_due": 600,
+                    }
+                ],
+            )
+            self.assertIn("Instalment of", due.message_ids[:1].body)
         with freeze_time("2027-01-14 06:00:00"):
             self._run_nightly_planning()
             self.assertEqual(plan.instalment_ids.mapped("state"), ["paid", "missed", "pending"])
@@ -192,18 +207,11 @@ class TestCommitmentPlans(DunningUsersMixin, DunningSendingCase):
             action = self._live_actions(partner) - followup
             self.assertEqual(action.line_ids.move_id, invoice, "dunned again")
             self.assertEqual(action.amount_due, 600)
-            # one follow-up, in the agenda at once, for what is left to pay
+            # the instalment's pending follow-up follows up the broken plan too
+            self.assertEqual(followup, due)
             self.assertRecordValues(
                 followup,
-                [
-                    {
-                        "commitment_id": plan.id,
-                        "mode": "manual",
-                        "collector_id": self.user_collector.id,
-                        "date": fields.Date.to_date("2027-01-16"),
-                        "amount_due": 600,
-                    }
-                ],
+                [{"state": "planned", "collector_id": self.user_collector.id, "amount_due": 600}],
             )
             self.assertIn("instalment was missed", followup.message_ids[:1].body)
             self.assertRecordValues(

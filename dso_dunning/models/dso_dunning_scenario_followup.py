@@ -48,7 +48,16 @@ class DsoDunningScenario(models.Model):
         step = scenario.step_ids.filtered(lambda s: s[field] and s.mode == mode)[:1]
         if step:
             return step
-        vals = {"scenario_id": scenario.id, "mode": mode, field: True, "name": channel}
+        # never planned, yet ordered as any scenario's steps must be
+        last = scenario.step_ids.sorted(lambda s: (s.sequence, s.id))[-1:]
+        vals = {
+            "scenario_id": scenario.id,
+            "mode": mode,
+            field: True,
+            "name": channel,
+            "sequence": last.sequence + 1 if last else 1,
+            "offset_days": last.offset_days + 1 if last else 0,
+        }
         if channel == "email":
             vals["mail_template_id"] = self.env.ref(FIRST_REMINDER_TEMPLATE).id
         step = self.env["dso.dunning.step"].sudo().with_context(lang="en_US").create(vals)

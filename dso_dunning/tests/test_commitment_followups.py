@@ -341,3 +341,21 @@ class TestCommitmentFollowups(DunningUsersMixin, DunningSendingCase):
         with self.assertRaises(AccessError):
             followup.with_user(self.user_collector).write({"commitment_id": False})
         self.assertEqual(followup.commitment_id, promise)
+
+    def test_each_company_has_its_own_followup_scenario(self):
+        other = self.env["res.company"].create({"name": "Filiale Suivi"})
+        Scenario = self.env["dso.dunning.scenario"]
+        here = Scenario._commitment_followup_step(self.company, "call", "manual")
+        there = Scenario._commitment_followup_step(other, "call", "manual")
+        self.assertEqual(here.scenario_id.company_id, self.company)
+        self.assertEqual(there.scenario_id.company_id, other)
+        self.assertNotEqual(here.scenario_id, there.scenario_id)
+        self.assertEqual(Scenario._commitment_followup_step(self.company, "call", "manual"), here)
+        task = Scenario._commitment_followup_step(self.company, "task", "manual")
+        self.assertEqual(task.scenario_id, here.scenario_id, "one scenario, one step per channel")
+        self.assertTrue(task.channel_task)
+        self.assertNotIn(
+            here.scenario_id,
+            self.env["dso.dunning.scenario"].with_user(self.user_manager).search([]),
+            "archived: not offered to customers",
+        )

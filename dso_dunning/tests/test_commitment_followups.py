@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from .common import DunningUsersMixin
+from .common import DunningUsersMixin, run_migration
 from .test_sending import NOW, DunningSendingCase
 
 
@@ -249,6 +249,18 @@ class TestCommitmentFollowups(DunningUsersMixin, DunningSendingCase):
         with self.enter_registry_test_mode():
             self.env.ref("dso_dunning.ir_cron_dso_dunning_refresh").method_direct_trigger()
         self.assertFalse(partner.dunning_item_status_id, "the promise was kept")
+
+    def test_upgrade_shows_the_customers_already_in_dispute(self):
+        partner = self._customer("Ancien Litige SA")
+        invoice = self._create_overdue_invoice(partner, days_overdue=20, amount=300)
+        self._commit(partner, invoice, kind="dispute", dispute_type_id=self.quality.id)
+        # as on a database of 19.0.1.2.0: the column is new, hence empty
+        partner.sudo().dunning_item_status_id = False
+        self.status_dispute.followup_channel = "call"
+        self.env.flush_all()
+        run_migration(self.env.cr, "19.0.1.3.0", "post")
+        self.assertEqual(partner.dunning_item_status_id, self.status_dispute)
+        self.assertEqual(self.status_dispute.followup_channel, "task")
 
     def test_invoice_button_opens_the_wizard_on_its_items_for_collectors_only(self):
         partner = self._customer("Facture SA")

@@ -44,6 +44,11 @@ class DsoDunningScenario(models.Model):
                 }
             )
             self._translate(scenario, "name", lambda env: env._("Commitment follow-ups"))
+        template = self.env.ref(FIRST_REMINDER_TEMPLATE, raise_if_not_found=False)
+        if channel == "email" and not template:
+            channel = "call"  # the reminder template was deleted: the collector calls instead
+        if channel != "email":
+            mode = "manual"  # a call or a task is made by someone, whatever the status says
         field = commitments.FOLLOWUP_STEP_CHANNELS[channel]
         step = scenario.step_ids.filtered(lambda s: s[field] and s.mode == mode)[:1]
         if step:
@@ -59,7 +64,7 @@ class DsoDunningScenario(models.Model):
             "offset_days": last.offset_days + 1 if last else 0,
         }
         if channel == "email":
-            vals["mail_template_id"] = self.env.ref(FIRST_REMINDER_TEMPLATE).id
+            vals["mail_template_id"] = template.id
         step = self.env["dso.dunning.step"].sudo().with_context(lang="en_US").create(vals)
         self._translate(step, "name", lambda env: self._followup_step_name(env, channel))
         return step

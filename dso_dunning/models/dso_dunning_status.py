@@ -59,5 +59,6 @@ class DsoDunningStatus(models.Model):
         string="Follow-up Mode",
         default="manual",
         help="Manual: the collector does it (agenda, Manual tab). Automatic: sent on its "
-        "date. Automatic to confirm: sent once someone has confirmed it.",
+        "date. Automatic to confirm: sent once someone has confirmed it. Calls and tasks "
+        "are always manual.",
     )

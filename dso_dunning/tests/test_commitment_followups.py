@@ -363,6 +363,11 @@ class TestCommitmentFollowups(DunningUsersMixin, DunningSendingCase):
         self.assertEqual(there.scenario_id.company_id, other)
         self.assertNotEqual(here.scenario_id, there.scenario_id)
         self.assertEqual(Scenario._commitment_followup_step(self.company, "call", "manual"), here)
+        self.assertEqual(
+            Scenario._commitment_followup_step(self.company, "call", "automatic"),
+            here,
+            "a call is made by someone: manual",
+        )
         task = Scenario._commitment_followup_step(self.company, "task", "manual")
         self.assertEqual(task.scenario_id, here.scenario_id, "one scenario, one step per channel")
         self.assertTrue(task.channel_task)

@@ -46,6 +46,8 @@ from . import dso_dunning_alert
 from . import dso_dunning_alert_demo
 from . import dso_dunning_commitment_instalment
 from . import dso_dunning_commitment_followup
+from . import dso_dunning_scenario_followup
+from . import dso_dunning_action_followup
 from . import dso_dunning_agenda_commitments
 from . import dso_dunning_demo_agenda
 from . import dso_dunning_demo_commitments

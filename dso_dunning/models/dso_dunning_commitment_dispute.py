@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from ..tools import commitments
 
@@ -38,6 +38,34 @@ class DsoDunningCommitment(models.Model):
         # sudo: the activity may be the resolver's or a collector's
         disputes.sudo().activity_feedback(["mail.mail_activity_data_todo"])
         return True
+
+    @api.model
+    def _follow_up_late_disputes(self, today):
+        """Running disputes past their target date, not followed up yet: their resolver
+        (else the customer's collector) gets a call or a task due today, per the follow-up
+        channel of their item status. Once per dispute (``followup_activity_id``)."""
+        late = self.sudo().search(
+            [
+                ("kind", "=", "dispute"),
+                ("state", "in", commitments.RUNNING_STATES),
+                ("date", "<", today),
+                ("followup_date", "=", False),
+            ]
+        )
+        for dispute in late:
+            user = dispute.resolver_id or dispute.partner_id._dunning_collector(dispute.company_id)
+            channel = dispute.status_id.followup_channel
+            activity = dispute.activity_schedule(
+                "mail.mail_activity_data_call"
+                if channel == "call"
+                else "mail.mail_activity_data_todo",
+                date_deadline=today,
+                summary=self.env._("Dispute past its target date: resolve it or set a new date"),
+                note=dispute.comment or "",
+                user_id=(user or dispute.create_uid).id,
+            )
+            dispute.write({"followup_date": today, "followup_activity_id": activity.id})
+        return late
 
     def _schedule_resolver_activity(self):
         for commitment in self.filtered(lambda c: c.kind == "dispute" and c.resolver_id):

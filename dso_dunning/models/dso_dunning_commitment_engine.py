@@ -26,6 +26,9 @@ class DsoDunningCommitmentEngine(models.AbstractModel):
     def _apply(self, lines, customers):
         """Write the status of ``lines``, then plan ``customers`` ({(company id, partner id)})."""
         self._write_item_statuses(lines)
+        self._write_customer_statuses(
+            self.env["res.partner"].browse({partner_id for _company, partner_id in customers})
+        )
         if customers and not self.env.context.get(NO_REPLAN):
             self._replan(customers)
 
@@ -55,6 +58,40 @@ class DsoDunningCommitmentEngine(models.AbstractModel):
         lines.invalidate_recordset(["dunning_status_id"])
 
     @api.model
+    def _write_customer_statuses(self, partners):
+        """The customers' items status: the weightiest status of their open items
+        (a dispute first, then by sequence), in every company."""
+        if not partners:
+            return
+        partners = partners.sudo().commercial_partner_id
+        lines = (
+            self.env["account.move.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("partner_id", "child_of", partners.ids),
+                    ("dunning_status_id", "!=", False),
+                    ("parent_state", "=", "posted"),
+                    ("reconciled", "=", False),
+                ],
+                ["partner_id", "dunning_status_id"],
+            )
+        )
+        statuses = {}
+        for line in lines:
+            statuses.setdefault(line.partner_id.commercial_partner_id, set()).add(
+                line.dunning_status_id
+            )
+        for partner in partners:
+            status = min(
+                statuses.get(partner, ()),
+                key=lambda s: (not s.is_dispute, s.sequence, s.id),
+                default=self.env["dso.dunning.status"],
+            )
+            if partner.dunning_item_status_id != status:
+                partner.dunning_item_status_id = status
+
+    @api.model
     def _replan(self, customers):
         by_company = {}
         for company_id, partner_id in customers:
@@ -77,6 +114,8 @@ class DsoDunningCommitmentEngine(models.AbstractModel):
                     ("company_id", "=", company.id),
                     ("partner_id", "in", partners.ids),
                     ("state", "in", PENDING_STATES),
+                    # a commitment's follow-up is about the items it pauses
+                    ("commitment_id", "=", False),
                 ]
             )
         )
@@ -164,12 +203,15 @@ class DsoDunningCommitmentEngine(models.AbstractModel):
         for instalment, state in zip(instalments, states, strict=True):
             if instalment.state != state:
                 instalment.state = state
-        return commitments.plan_outcome(states, residual, rounding=rounding)
+        outcome = commitments.plan_outcome(states, residual, paid, rounding=rounding)
+        plan._follow_up_instalments(instalments, today, due=outcome == "open")
+        return outcome
 
     @api.model
     def _close_passed_promises(self):
         """Promises whose deadline passed are kept, partially kept or broken; payment
-        plans' instalments are paid or missed (nightly run).
+        plans' instalments are paid or missed; disputes past their target date are
+        followed up (nightly run).
 
         Their customers are planned again at once: a broken promise's items
         are dunned from today.
@@ -180,5 +222,6 @@ class DsoDunningCommitmentEngine(models.AbstractModel):
         engine = self.with_context(**{NO_REPLAN: True})
         due = ["|", ("kind", "=", "plan"), ("date", "<", today)]
         closed = engine._evaluate_promises(due, today)
+        self.env["dso.dunning.commitment"]._follow_up_late_disputes(today)
         if closed:
             self._replan(closed)

@@ -1,9 +1,13 @@
 import datetime
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_amount
 
-from ..tools import commitments
+from ..tools import commitments, planning
+from ..tools.action_states import PENDING_STATES
 
 CONFIRMATION_TEMPLATE = "dso_dunning.mail_template_commitment_confirmation"
 
@@ -14,9 +18,8 @@ class DsoDunningCommitment(models.Model):
     A payment plan is paid in instalments, checked like a promise: a missed
     instalment breaks it. A promise or a plan may be confirmed to the
     customer by email (posted on the customer's thread, in the customer's
-    language). When one is broken or partially kept, the collector gets a
-    call on the customer at once, due after the follow-up delay of the
-    "Broken promise" item status.
+    language). When one is broken or partially kept, a follow-up action is
+    planned in the agenda at once (``_plan_followup``).
     """
 
     _inherit = "dso.dunning.commitment"  # pylint: disable=consider-merging-classes-inherited
@@ -36,15 +39,25 @@ class DsoDunningCommitment(models.Model):
         readonly=True,
         copy=False,
         index=True,
-        help="Broken or partially kept: when the collector calls the customer.",
+        help="Broken or partially kept: when the customer is followed up. A dispute past "
+        "its target date: when its resolver was reminded.",
     )
-    followup_activity_id = fields.Many2one(
-        "mail.activity",
-        string="Follow-up Call",
+    followup_action_id = fields.Many2one(
+        "dso.dunning.action",
+        string="Follow-up Action",
         readonly=True,
         copy=False,
         ondelete="set null",
-        help="The call planned on the customer for the collector when it was broken.",
+        help="Broken or partially kept: the action planned in the agenda at once (a call "
+        "for the collector by default, per the follow-up of the Broken promise status).",
+    )
+    followup_activity_id = fields.Many2one(
+        "mail.activity",
+        string="Follow-up Activity",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="A dispute past its target date: the resolver's activity to follow it up.",
     )
 
     @api.constrains("kind", "instalment_ids", "state")
@@ -62,6 +75,11 @@ class DsoDunningCommitment(models.Model):
         result = super().write(vals)
         if vals.get("state") in commitments.BROKEN_STATES:
             running.filtered(lambda c: c.kind in commitments.PAYMENT_KINDS)._plan_followup()
+        if "date" in vals:
+            # a dispute given a new target date is followed up again when it passes
+            running.filtered(lambda c: c.kind == "dispute" and c.followup_date).sudo().write(
+                {"followup_date": False}
+            )
         return result
 
     def action_send_confirmation(self):
@@ -103,25 +121,110 @@ class DsoDunningCommitment(models.Model):
         return True
 
     def _plan_followup(self):
-        """A call on the customer for the collector, due after the broken status's delay."""
-        status = self.env.ref(
-            commitments.ITEM_STATUS_XMLIDS["promise", "broken"], raise_if_not_found=False
-        )
-        date = fields.Date.context_today(self) + datetime.timedelta(
-            days=status.followup_days if status else 0
-        )
+        """Follow up broken promises and plans at once: a dunning action on their items
+        still owed, by the channel and mode of their status (call by default), dated
+        today plus the status's follow-up delay, for the customer's collector."""
+        today = fields.Date.context_today(self)
         for commitment in self.sudo():
-            partner = commitment.partner_id
-            collector = partner._dunning_collector(commitment.company_id) or commitment.create_uid
-            if commitment.kind == "plan":
-                summary = self.env._("Broken payment plan: call %(name)s", name=partner.name)
-            else:
-                summary = self.env._("Broken promise: call %(name)s", name=partner.name)
-            activity = partner.activity_schedule(
-                "mail.mail_activity_data_call",
-                date_deadline=date,
-                summary=summary,
-                note=commitment.item_summary,
-                user_id=collector.id,
+            status = commitment.status_id
+            date = today + datetime.timedelta(days=status.followup_days)
+            action = commitment._followup_action(status, date, commitment._followup_reason())
+            if action:
+                commitment.write({"followup_date": date, "followup_action_id": action.id})
+
+    def _follow_up_instalments(self, instalments, today, due=True):
+        """One follow-up per instalment of this plan due and not paid yet (``due``: the
+        plan still runs): an action dated today, by the channel and mode of the plan's
+        status (Payment plan). The pending follow-ups of instalments paid since are
+        cancelled."""
+        self.ensure_one()
+        for instalment in instalments.filtered(
+            lambda i: due and i.state == "pending" and i.date <= today and not i.followup_action_id
+        ):
+            reason = self.env._(
+                "Instalment of %(amount)s due on %(date)s, not paid yet.",
+                amount=format_amount(self.env, instalment.amount, self.currency_id),
+                date=instalment.date,
             )
-            commitment.write({"followup_date": date, "followup_activity_id": activity.id})
+            instalment.followup_action_id = self._followup_action(self.status_id, today, reason)
+        # paid since: its follow-up has nothing left to ask
+        paid = instalments.filtered(lambda i: i.state == "paid").followup_action_id
+        paid.filtered(lambda a: a.state in PENDING_STATES and a.commitment_id == self)._cancel(
+            "paid"
+        )
+
+    def _followup_action(self, status, date, reason):
+        """The follow-up action of this commitment on ``date``, on its items still owed,
+        by ``status``'s channel and mode; ``reason`` goes to its history. The customer
+        has one pending follow-up at most: one already there takes this one too. None
+        when nothing is owed any more."""
+        self.ensure_one()
+        items = self.sudo().move_line_ids.filtered(lambda l: not l.reconciled)
+        if not items:
+            return self.env["dso.dunning.action"]
+        Action = self.env["dso.dunning.action"].sudo()
+        company, partner = self.company_id, self.partner_id
+        step = self.env["dso.dunning.scenario"]._commitment_followup_step(
+            company, status.followup_channel or "call", status.followup_mode or "manual"
+        )
+        action = Action.search(
+            [
+                ("company_id", "=", company.id),
+                ("partner_id", "=", partner.id),
+                ("scenario_id", "=", step.scenario_id.id),
+                ("state", "!=", "cancelled"),
+                "|",
+                ("state", "in", PENDING_STATES),
+                "&",
+                ("step_id", "=", step.id),
+                ("date", "=", date),
+            ],
+            limit=1,
+        )
+        if action.state in PENDING_STATES:
+            action.message_post(
+                body=Markup("%s<br/>%s")
+                % (
+                    self.env._("Also follows up %(commitment)s.", commitment=self.display_name),
+                    reason,
+                )
+            )
+            return action
+        if action:
+            return action
+        covered = [
+            planning.Item(
+                line_id=line.id,
+                move_id=line.move_id.id,
+                maturity=line.date_maturity or line.date,
+                residual=line.amount_residual,
+                residual_currency=line.amount_residual_currency,
+                currency_id=line.currency_id.id,
+            )
+            for line in items.sorted(lambda l: (l.date_maturity or l.date, l.id))
+        ]
+        today = fields.Date.context_today(self)
+        action = Action.create(
+            {
+                "company_id": company.id,
+                "partner_id": partner.id,
+                "scenario_id": step.scenario_id.id,
+                "step_id": step.id,
+                "step_rank": 1,
+                "date": date,
+                "state": "to_confirm" if step.mode == "to_confirm" else "planned",
+                "collector_id": (partner._dunning_collector(company) or self.create_uid).id,
+                "commitment_id": self.id,
+                "line_ids": self.env["dso.dunning.planner"]._line_commands(covered, date),
+                **planning.action_amounts(covered, today),
+            }
+        )
+        action.message_post(body=Markup("%s<br/>%s") % (reason, self.item_summary or ""))
+        return action
+
+    def _followup_reason(self):
+        """Why the collector follows up a broken promise or plan."""
+        self.ensure_one()
+        if self.kind == "plan":
+            return self.env._("Payment plan not kept: an instalment was missed.")
+        return self.env._("Promise to pay not kept by %(date)s.", date=self.date)

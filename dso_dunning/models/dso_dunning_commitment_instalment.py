@@ -9,6 +9,7 @@ class DsoDunningCommitmentInstalment(models.Model):
     It is paid when the payments on the plan's items since the plan cover
     every instalment due up to it; missed once its date plus the grace period
     has passed unpaid, which breaks the plan (``dso.dunning.commitment.engine``).
+    Due and unpaid, it is followed up once by an action in the agenda.
     """
 
     _name = "dso.dunning.commitment.instalment"
@@ -28,4 +29,12 @@ class DsoDunningCommitmentInstalment(models.Model):
     amount = fields.Monetary(required=True)
     state = fields.Selection(
         commitments.INSTALMENT_STATES, required=True, default="pending", readonly=True
+    )
+    followup_action_id = fields.Many2one(
+        "dso.dunning.action",
+        string="Follow-up",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        help="Due and not paid yet: the action planned in the agenda to follow it up.",
     )

@@ -11,11 +11,13 @@ COMMITMENT_INVOICES = {
     "credit_note": ("Pâtisserie Moreau", 30, 310.0),
     "quality": ("Brasserie du Port", 25, 1750.0),
     "rejected": ("Café Lumière", 40, 2600.0),
+    "plan": ("Pâtisserie Moreau", 50, 2400.0),
 }
 
 
 class DsoDunningDemo(models.AbstractModel):
-    """The demo commitments: promises kept, pending and broken; disputes of every type.
+    """The demo commitments: promises kept, pending and broken; disputes of every type;
+    a payment plan whose first instalment is paid.
 
     Made before the demo is planned (with replanning off), so that planning
     already leaves out the items they pause, as it would the day after.
@@ -91,7 +93,23 @@ class DsoDunningDemo(models.AbstractModel):
             **{NO_REPLAN: True}
         )._evaluate_promises([("id", "in", (kept | broken).ids)], today)
         disputes = self._create_demo_disputes(commitment, items, invoices, resolver, today)
-        return pending | kept | broken | disputes
+        plan = commitment(
+            "plan",
+            "Pâtisserie Moreau",
+            items("Pâtisserie Moreau", move=invoices["plan"]),
+            amount=2400.0,
+            date=today + 40 * day,
+            comment="Échéancier accordé : trois mensualités de 800 €.",
+            instalment_ids=[
+                Command.create({"date": today + days * day, "amount": 800.0})
+                for days in (-20, 10, 40)
+            ],
+        )
+        self._pay_demo_invoice(invoices["plan"], today - 21 * day, amount=800.0)
+        self.env["dso.dunning.commitment.engine"].with_context(
+            **{NO_REPLAN: True}
+        )._evaluate_promises([("id", "=", plan.id)], today)
+        return pending | kept | broken | disputes | plan
 
     @api.model
     def _create_demo_disputes(self, commitment, items, invoices, resolver, today):
@@ -154,7 +172,10 @@ class DsoDunningDemo(models.AbstractModel):
         )
 
     @api.model
-    def _pay_demo_invoice(self, move, date):
+    def _pay_demo_invoice(self, move, date, amount=None):
+        vals = {"payment_date": date}
+        if amount:
+            vals["amount"] = amount
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=move.ids
-        ).create({"payment_date": date})._create_payments()
+        ).create(vals)._create_payments()

@@ -12,3 +12,8 @@ class DsoDunningDisputeType(models.Model):
     sequence = fields.Integer(default=10)
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
+    followup_days = fields.Integer(
+        string="Target Delay (days)",
+        help="Days proposed to resolve a dispute of this type; empty: the follow-up delay "
+        "of the Dispute item status.",
+    )

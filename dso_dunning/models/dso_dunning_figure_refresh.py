@@ -89,6 +89,8 @@ class DsoDunningFigureRefresh(models.AbstractModel):
                 customers = [("company_id", "=", company_id), ("partner_id", "in", partner_ids)]
                 Engine._evaluate_promises(customers)
                 Engine._close_settled_disputes(customers)
+                # paid items no longer weigh on the customer's items status
+                Engine._write_customer_statuses(self.env["res.partner"].browse(partner_ids))
                 Planner._plan(
                     companies=self.env["res.company"].browse(company_id),
                     partners=self.env["res.partner"].browse(partner_ids),

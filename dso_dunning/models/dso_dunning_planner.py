@@ -122,6 +122,10 @@ class DsoDunningPlanner(models.AbstractModel):
             domain.append(("partner_id", "in", partners.commercial_partner_id.ids))
         actions = self.env["dso.dunning.action"].sudo().search(domain)
         actions = actions.filtered(lambda a: a.partner_id.id not in by_partner)
+        # A commitment's follow-up lists items it pauses: cancelled once they are paid only.
+        actions = actions.filtered(
+            lambda a: not a.commitment_id or all(a.line_ids.move_line_id.mapped("reconciled"))
+        )
         actions._cancel("paid")
         run.stats["cancelled"] += len(actions)
         stale = Partner.search([("dunning_total_due", "!=", 0), *scope]) | actions.partner_id
@@ -288,6 +292,8 @@ class DsoDunningPlanner(models.AbstractModel):
                     ("company_id", "=", company.id),
                     ("partner_id", "in", partners.ids),
                     ("state", "!=", "cancelled"),
+                    # the follow-ups of broken commitments are not the scenarios' actions
+                    ("commitment_id", "=", False),
                     "|",
                     ("state", "in", PENDING_STATES),
                     ("date", ">=", oldest - datetime.timedelta(days=lead)),

@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools import commitments
+
 STATUS_SCOPES = [("customer", "Customer"), ("item", "Item")]
 
 
@@ -40,5 +42,23 @@ class DsoDunningStatus(models.Model):
     followup_days = fields.Integer(
         string="Follow-up Delay (days)",
         help="Days after which an item in this status is followed up by default: the "
-        "promised date or the target resolution date proposed for a new commitment.",
+        "promised date or the target resolution date proposed for a new commitment; "
+        "for a broken promise, the date of the follow-up action.",
+    )
+    followup_channel = fields.Selection(
+        commitments.FOLLOWUP_CHANNELS,
+        string="Follow-up Channel",
+        default="call",
+        help="How items reaching this status are followed up: a call or a task for the "
+        "collector, or an email to the customer (the first reminder's template). A broken "
+        "promise plans it in the agenda at once; a dispute past its target date gives its "
+        "resolver a call or a task.",
+    )
+    followup_mode = fields.Selection(
+        commitments.FOLLOWUP_MODES,
+        string="Follow-up Mode",
+        default="manual",
+        help="Manual: the collector does it (agenda, Manual tab). Automatic: sent on its "
+        "date. Automatic to confirm: sent once someone has confirmed it. Calls and tasks "
+        "are always manual.",
     )

@@ -4,7 +4,8 @@ from .account_move import DUNNING_READERS
 
 
 class ResPartner(models.Model):
-    """Commitments on the customer card: running ones and broken promises, counted."""
+    """Commitments on the customer card: running ones and broken promises, counted;
+    the status its items give the customer."""
 
     _inherit = "res.partner"  # pylint: disable=consider-merging-classes-inherited
 
@@ -18,6 +19,20 @@ class ResPartner(models.Model):
         compute="_compute_dunning_commitment_counts",
         groups=DUNNING_READERS,
         help="Promises to pay of this customer broken or only partially kept.",
+    )
+
+    dunning_item_status_id = fields.Many2one(
+        "dso.dunning.status",
+        string="Items Status",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        groups=DUNNING_READERS,
+        help="What the customer's open items are in, the weightiest first: a dispute as soon "
+        "as one item is disputed, else a broken promise, a promise to pay or a payment plan. "
+        "It pauses nothing by itself: only the items concerned leave dunning. Written when "
+        "commitments change.",
     )
 
     def _compute_dunning_commitment_counts(self):

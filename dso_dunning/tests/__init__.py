@@ -30,6 +30,7 @@ from . import test_invoice_pdfs
 from . import test_parity
 from . import test_commitments
 from . import test_commitment_plans
+from . import test_commitment_followups
 from . import test_commitment_alerts
 from . import test_commitment_sources
 from . import test_statement_discussed

@@ -32,7 +32,8 @@ class TestInstalmentRules(BaseCase):
         self.assertEqual(states(plan, 299, datetime.date(2026, 12, 4), 3), ["pending", "pending"])
         self.assertEqual(states(plan, 299, datetime.date(2026, 12, 5), 3), ["missed", "pending"])
         self.assertEqual(states(plan, 450, datetime.date(2027, 1, 5), 3), ["paid", "missed"])
-        self.assertEqual(commitments.plan_outcome(["paid", "missed"], 150), "broken")
+        self.assertEqual(commitments.plan_outcome(["paid", "missed"], 150, 150), "partial")
+        self.assertEqual(commitments.plan_outcome(["missed", "pending"], 300), "broken")
         self.assertEqual(commitments.plan_outcome(["paid", "pending"], 300), "open")
         self.assertEqual(commitments.plan_outcome(["paid", "paid"], 0), "kept")
         self.assertEqual(commitments.plan_outcome(["missed", "pending"], 0), "kept", "settled")
@@ -119,34 +120,6 @@ class TestCommitmentPlans(DunningUsersMixin, DunningSendingCase):
         self.assertIn(invoice.name, message.body)
         self.assertNotIn("As agreed", message.body)
 
-    def test_broken_promise_plans_a_call_for_the_collector(self):
-        partner = self._customer("Oublie SA")
-        partner.dunning_collector_id = self.user_collector
-        invoice = self._create_overdue_invoice(partner, days_overdue=20, amount=500)
-        promise = self._apply(self._wizard(partner, date=fields.Date.to_date("2026-11-26")))
-        self.assertFalse(partner.activity_ids)
-        with freeze_time("2026-11-30 06:00:00"):  # promised the 26th, grace 3 days
-            self._run_nightly_planning()
-            self.assertEqual(promise.state, "broken")
-            activity = partner.activity_ids
-            self.assertRecordValues(
-                activity,
-                [
-                    {
-                        "activity_type_id": self.call.id,
-                        "user_id": self.user_collector.id,
-                        "date_deadline": fields.Date.to_date("2026-12-02"),
-                    }
-                ],
-            )
-            self.assertIn("Oublie SA", activity.summary)
-            self.assertIn(invoice.name, str(activity.note))
-            self.assertRecordValues(
-                promise,
-                [{"followup_activity_id": activity.id, "followup_date": activity.date_deadline}],
-            )
-            self.assertEqual(self._live_actions(partner).line_ids.move_id, invoice)
-
     def test_kept_promise_plans_no_call(self):
         partner = self._customer("Paie SA")
         invoice = self._create_overdue_invoice(partner, days_overdue=20, amount=500)
@@ -156,8 +129,11 @@ class TestCommitmentPlans(DunningUsersMixin, DunningSendingCase):
         self.assertEqual(promise.state, "kept")
         self.assertFalse(partner.activity_ids)
         self.assertFalse(promise.followup_date)
+        self.assertFalse(
+            self.env["dso.dunning.action"].search([("commitment_id", "=", promise.id)])
+        )
 
-    def test_plan_first_instalment_paid_second_missed_breaks_it(self):
+    def test_plan_first_instalment_paid_second_missed_is_partially_kept(self):
         partner = self._customer("Echelonne SA")
         partner.dunning_collector_id = self.user_collector
         invoice = self._create_overdue_invoice(partner, days_overdue=20, amount=900)
@@ -204,27 +180,62 @@ class TestCommitmentPlans(DunningUsersMixin, DunningSendingCase):
         with freeze_time("2027-01-13 06:00:00"):  # second due the 10th, grace 3 days
             self._run_nightly_planning()
             self.assertEqual(plan.state, "open", "still within the grace period")
-            self.assertFalse(self._live_actions(partner))
+            # the instalment due and unpaid is followed up; the items are not dunned
+            due = plan.instalment_ids[1].followup_action_id
+            self.assertEqual(self._live_actions(partner), due)
+            self.assertRecordValues(
+                due,
+                [
+                    {
+                        "commitment_id": plan.id,
+                        "mode": "manual",
+                        "channel_call": True,
+                        "date": fields.Date.to_date("2027-01-13"),
+                        "amount_due": 600,
+                    }
+                ],
+            )
+            self.assertIn("Instalment of", due.message_ids[:1].body)
         with freeze_time("2027-01-14 06:00:00"):
             self._run_nightly_planning()
             self.assertEqual(plan.instalment_ids.mapped("state"), ["paid", "missed", "pending"])
             self.assertRecordValues(
-                plan, [{"state": "broken", "date_closed": fields.Date.to_date("2027-01-14")}]
+                plan, [{"state": "partial", "date_closed": fields.Date.to_date("2027-01-14")}]
             )
             self.assertEqual(self._items(invoice).dunning_status_id, self.status_broken)
-            action = self._live_actions(partner)
+            followup = plan.followup_action_id
+            action = self._live_actions(partner) - followup
             self.assertEqual(action.line_ids.move_id, invoice, "dunned again")
             self.assertEqual(action.amount_due, 600)
+            # the instalment's pending follow-up follows up the broken plan too
+            self.assertEqual(followup, due)
             self.assertRecordValues(
-                partner.activity_ids,
-                [
-                    {
-                        "activity_type_id": self.call.id,
-                        "user_id": self.user_collector.id,
-                        "date_deadline": fields.Date.to_date("2027-01-16"),
-                    }
-                ],
+                followup,
+                [{"state": "planned", "collector_id": self.user_collector.id, "amount_due": 600}],
             )
+            self.assertIn("instalment was missed", followup.message_ids[:1].body)
+            self.assertRecordValues(
+                followup.activity_ids,
+                [{"activity_type_id": self.call.id, "user_id": self.user_collector.id}],
+            )
+
+    def test_plan_with_nothing_paid_breaks_at_its_first_missed_instalment(self):
+        partner = self._customer("Rien Paye SA")
+        invoice = self._create_overdue_invoice(partner, days_overdue=20, amount=600)
+        plan = self._apply(
+            self._wizard(
+                partner, kind="plan", date=fields.Date.to_date("2026-12-01"), instalment_count=2
+            )
+        )
+        with freeze_time("2026-12-04 06:00:00"):  # first due the 1st, grace 3 days
+            self._run_nightly_planning()
+            self.assertEqual(plan.state, "open")
+        with freeze_time("2026-12-05 06:00:00"):
+            self._run_nightly_planning()
+            self.assertEqual(plan.instalment_ids.mapped("state"), ["missed", "pending"])
+            self.assertEqual(plan.state, "broken")
+            self.assertEqual(plan.followup_action_id.line_ids.move_id, invoice)
+            self.assertEqual(plan.followup_action_id.amount_due, 600)
 
     def test_plan_needs_instalments(self):
         partner = self._customer("Sans Echeance SA")

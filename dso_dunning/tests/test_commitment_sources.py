@@ -2,7 +2,7 @@ from freezegun import freeze_time
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 
 from .common import DunningTourMixin, DunningUsersMixin
 from .test_sending import NOW, DunningSendingCase
@@ -306,3 +306,36 @@ class TestCommitmentSourcesTour(DunningTourMixin, DunningUsersMixin, HttpCase):
         )
         self.assertEqual(reply_dispute.move_line_ids, self.replied_item)
         self.assertIn("The price is not the one agreed", reply_dispute.comment)
+
+    def test_collector_qualifies_the_invoice_from_its_form(self):
+        """A collector who also bills opens the invoice and records a dispute on it;
+        the invoice's salesperson is proposed as resolver."""
+        new_test_user(
+            self.env,
+            login="dso_billing_collector",
+            groups="account.group_account_invoice,dso_dunning.group_dso_dunning_collector",
+        ).tour_enabled = False
+        salesman = new_test_user(self.env, login="dso_salesman", name="Sam Salesman")
+        customer = self._create_tour_customer("Invoice Tour SA", self.actions.scenario_id[:1], 50.0)
+        today = fields.Date.context_today(customer)
+        invoice = self.env["dso.dunning.demo"]._create_demo_invoice(customer, today, 12, 640.0, 0.0)
+        invoice.invoice_user_id = salesman
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "dso_dunning_commitment_invoice",
+            login="dso_billing_collector",
+        )
+        dispute = self.env["dso.dunning.commitment"].search([("partner_id", "=", customer.id)])
+        self.assertRecordValues(
+            dispute,
+            [
+                {
+                    "kind": "dispute",
+                    "resolver_id": salesman.id,
+                    "dispute_type_id": self.env.ref(
+                        "dso_dunning.dso_dunning_dispute_type_price"
+                    ).id,
+                }
+            ],
+        )
+        self.assertEqual(dispute.move_line_ids.move_id, invoice)

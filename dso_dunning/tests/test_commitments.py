@@ -179,9 +179,11 @@ class TestCommitments(DunningUsersMixin, DunningSendingCase):
             self._run_nightly_planning()
             self.assertEqual(promise.state, "partial")
             self.assertEqual(self._items(invoice).dunning_status_id, self.status_broken)
-            action = self._live_actions(partner)
+            followup = promise.followup_action_id
+            action = self._live_actions(partner) - followup
             self.assertEqual(action.line_ids.move_id, invoice)
             self.assertEqual(action.amount_due, 300)
+            self.assertEqual(followup.amount_due, 300, "the follow-up: what is left to pay")
 
     def test_promise_broken_after_the_grace_period(self):
         partner = self._customer("Promet SA")

@@ -120,8 +120,29 @@ class TestDemo(HttpCase):
         )
         promises = commitments.filtered(lambda c: c.kind == "promise")
         self.assertEqual(sorted(promises.mapped("state")), ["broken", "kept", "open"])
-        disputes = commitments - promises
+        disputes = commitments.filtered(lambda c: c.kind == "dispute")
         self.assertGreaterEqual(len(disputes.dispute_type_id), 3, "disputes of several types")
+        # one payment plan, its first instalment paid, the next ones to come
+        plan = commitments.filtered(lambda c: c.kind == "plan")
+        self.assertRecordValues(plan, [{"state": "open", "amount": 2400, "amount_paid": 800}])
+        self.assertEqual(plan.instalment_ids.mapped("state"), ["paid", "pending", "pending"])
+        self.assertEqual(
+            plan.move_line_ids.dunning_status_id,
+            self.env.ref("dso_dunning.dso_dunning_item_status_payment_plan"),
+        )
+        # the broken promise is followed up in the agenda (a call for the collector)
+        broken = promises.filtered(lambda c: c.state == "broken")
+        self.assertRecordValues(
+            broken.followup_action_id, [{"mode": "manual", "channel_call": True}]
+        )
+        self.assertIn(broken.followup_action_id.state, PENDING_STATES)
+        # the customers with a running dispute show it
+        in_dispute = self.env["res.partner"].search(
+            [("id", "in", self.partners.ids), ("dunning_item_status_id.is_dispute", "=", True)]
+        )
+        self.assertEqual(
+            sorted(in_dispute.mapped("name")), ["Brasserie du Port", "Garage Lefèvre SARL"]
+        )
         in_progress = disputes.filtered(lambda d: d.state == "in_progress")
         self.assertTrue(in_progress.resolver_id, "a dispute worked by its resolver")
         self.assertTrue(
@@ -153,7 +174,7 @@ class TestDemo(HttpCase):
             [("partner_id", "in", self.partners.ids), ("state", "in", ("open", "in_progress"))]
         )
         paused = commitments.move_line_ids
-        self.assertEqual(len(paused), 3)
+        self.assertEqual(len(paused), 4, "a promise, two disputes, a payment plan")
         pending = self.env["dso.dunning.action"].search(
             [("partner_id", "in", commitments.partner_id.ids), ("state", "in", PENDING_STATES)]
         )

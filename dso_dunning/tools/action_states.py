@@ -59,6 +59,7 @@ ENGINE_FIELDS = frozenset(
         "partner_id",
         "scenario_id",
         "step_id",
+        "commitment_id",
     }
 )
 # What a collector sets while the action is pending: its date, its

@@ -25,6 +25,19 @@ RESOLUTIONS = [
 RUNNING_STATES = ("open", "in_progress")
 # A promise or a plan that ends in these states was not kept: the collector follows up.
 BROKEN_STATES = ("partial", "broken")
+# How an item in a status is followed up, and by whom.
+FOLLOWUP_CHANNELS = [("call", "Phone Call"), ("task", "Task"), ("email", "Email")]
+FOLLOWUP_MODES = [
+    ("manual", "Manual"),
+    ("automatic", "Automatic"),
+    ("to_confirm", "Automatic to confirm"),
+]
+# The step channel (``dso.dunning.step``) of each follow-up channel.
+FOLLOWUP_STEP_CHANNELS = {
+    "call": "channel_call",
+    "task": "channel_task",
+    "email": "channel_email",
+}
 INSTALMENT_STATES = [("pending", "Pending"), ("paid", "Paid"), ("missed", "Missed")]
 # The status a commitment gives its items, by (kind, state); other states give none.
 ITEM_STATUS_XMLIDS = {
@@ -34,6 +47,7 @@ ITEM_STATUS_XMLIDS = {
     ("dispute", "open"): "dso_dunning.dso_dunning_item_status_dispute",
     ("dispute", "in_progress"): "dso_dunning.dso_dunning_item_status_dispute",
     ("plan", "open"): "dso_dunning.dso_dunning_item_status_payment_plan",
+    ("plan", "partial"): "dso_dunning.dso_dunning_item_status_broken_promise",
     ("plan", "broken"): "dso_dunning.dso_dunning_item_status_broken_promise",
 }
 
@@ -106,10 +120,13 @@ def instalment_states(instalments, paid, today, grace_days, rounding=0.005):
     return states
 
 
-def plan_outcome(states, residual, rounding=0.005):
+def plan_outcome(states, residual, paid=0.0, rounding=0.005):
     """State of a running plan from its instalments' states: "kept" when every
-    instalment is paid (or its items are settled), "broken" when one is missed,
-    else "open"."""
+    instalment is paid (or its items are settled); when one is missed, like a
+    promise, "partial" if something was paid since the plan, else "broken";
+    otherwise "open"."""
     if residual <= rounding or all(state == "paid" for state in states):
         return "kept"
-    return "broken" if "missed" in states else "open"
+    if "missed" not in states:
+        return "open"
+    return "partial" if paid > rounding else "broken"

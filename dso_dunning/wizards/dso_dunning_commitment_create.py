@@ -1,7 +1,7 @@
 import datetime
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..tools import commitments
 
@@ -37,7 +37,14 @@ class DsoDunningCommitmentCreate(models.TransientModel):
     )
     amount = fields.Monetary(help="Promise: the amount promised; empty: what the items owe.")
     dispute_type_id = fields.Many2one("dso.dunning.dispute.type")
-    resolver_id = fields.Many2one("res.users", domain=[("share", "=", False)])
+    resolver_id = fields.Many2one(
+        "res.users",
+        domain=[("share", "=", False)],
+        compute="_compute_resolver_id",
+        store=True,
+        readonly=False,
+        help="Default: the salesperson of the disputed invoices, else the collector.",
+    )
     comment = fields.Text()
     send_confirmation = fields.Boolean(
         string="Send a confirmation to the customer",
@@ -54,17 +61,40 @@ class DsoDunningCommitmentCreate(models.TransientModel):
         readonly=False,
     )
 
-    @api.depends("kind")
+    @api.depends("kind", "dispute_type_id")
     def _compute_date(self):
         for wizard in self:
-            wizard.date = self._default_date(wizard.kind)
+            wizard.date = self._default_date(wizard.kind, wizard.dispute_type_id)
+
+    @api.depends("kind", "line_ids.selected")
+    def _compute_resolver_id(self):
+        for wizard in self:
+            if wizard.kind == "dispute" and not wizard.resolver_id:
+                items = wizard.line_ids.filtered("selected").move_line_id
+                wizard.resolver_id = self._default_resolver(
+                    wizard.partner_id, wizard.company_id, items
+                )
+            else:
+                wizard.resolver_id = wizard.resolver_id
 
     @api.model
-    def _default_date(self, kind):
-        """Today plus the follow-up delay of the status the commitment gives its items."""
+    def _default_date(self, kind, dispute_type=None):
+        """Today plus the follow-up delay of the status the commitment gives its items
+        (a dispute: of its type, when the type has one)."""
         status = self.env.ref(DEFAULT_STATUS_XMLIDS[kind], raise_if_not_found=False)
-        today = fields.Date.context_today(self)
-        return today + datetime.timedelta(days=status.followup_days if status else 0)
+        days = status.followup_days if status else 0
+        if kind == "dispute" and dispute_type and dispute_type.followup_days:
+            days = dispute_type.followup_days
+        return fields.Date.context_today(self) + datetime.timedelta(days=days)
+
+    @api.model
+    def _default_resolver(self, partner, company, items):
+        """Who works a dispute by default: the salesperson of the disputed invoices,
+        else the customer's collector (read as superuser)."""
+        salespeople = items.sudo().move_id.invoice_user_id.filtered(
+            lambda u: u.active and not u.share
+        )
+        return salespeople[:1] or partner.sudo()._dunning_collector(company)
 
     @api.depends("kind", "instalment_count", "date", "line_ids.selected")
     def _compute_instalment_ids(self):
@@ -86,8 +116,9 @@ class DsoDunningCommitmentCreate(models.TransientModel):
 
     @api.model
     def _open_for(self, records):
-        """The wizard on actions of one customer (their items) or a customer (its open
-        items), as an action; only the items a new commitment may take are offered."""
+        """The wizard on actions of one customer (their items), invoices of one customer
+        (their open receivable items) or a customer (its open items), as an action; only
+        the items a new commitment may take are offered."""
         if records._name == "dso.dunning.action":
             if len(records.partner_id) > 1 or len(records.company_id) > 1:
                 raise UserError(
@@ -99,6 +130,23 @@ class DsoDunningCommitmentCreate(models.TransientModel):
                 )
             partner, company = records.partner_id, records.company_id
             items = records.line_ids.move_line_id
+        elif records._name == "account.move":
+            records = records.sudo()  # its items: no accounting right needed beyond the invoice
+            if len(records.commercial_partner_id) > 1 or len(records.company_id) > 1:
+                raise UserError(
+                    self.env._(
+                        "Select invoices of one customer only: a promise or a dispute covers "
+                        "the items of one customer."
+                    )
+                )
+            partner, company = records.commercial_partner_id, records.company_id
+            if company not in self.env.user.company_ids:
+                raise AccessError(
+                    self.env._(
+                        "You may not qualify the invoices of %(company)s.", company=company.name
+                    )
+                )
+            items = records.line_ids
         else:
             partner, company = records.commercial_partner_id[:1], self.env.company
             items = (
@@ -139,7 +187,9 @@ class DsoDunningCommitmentCreate(models.TransientModel):
         The one rule for calls and replies: only the free items are taken
         (``_free_items``: a reply about a promise already recorded by phone
         adds nothing); none left, nothing is recorded (empty recordset).
-        Without a date, the status's follow-up delay gives one. As superuser:
+        Without a date, the status's follow-up delay gives one (a dispute's type
+        may give its own); a dispute without a resolver goes to the salesperson
+        of its invoices, else the collector (``_default_resolver``). As superuser:
         the caller checked the user's dunning role, and a collector needs no
         accounting rights on the items.
         """
@@ -148,6 +198,13 @@ class DsoDunningCommitmentCreate(models.TransientModel):
         items = self._free_items(partner, company, items)
         if not items:
             return Commitment.browse()
+        vals = dict(vals)
+        if vals["kind"] == "dispute":
+            dispute_type = self.env["dso.dunning.dispute.type"].browse(vals.get("dispute_type_id"))
+            vals["date"] = vals.get("date") or self._default_date("dispute", dispute_type)
+            vals["resolver_id"] = (
+                vals.get("resolver_id") or self._default_resolver(partner, company, items).id
+            )
         return Commitment.create(
             {
                 "partner_id": partner.id,

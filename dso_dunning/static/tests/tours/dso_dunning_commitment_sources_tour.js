@@ -100,3 +100,44 @@ registry.category("web_tour.tours").add("dso_dunning_commitment_sources", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("dso_dunning_commitment_invoice", {
+    steps: () => [
+        {
+            content: "The collector opens the customer's invoice",
+            trigger: ".o_form_view .o_field_widget[name=partner_id]:contains(Invoice Tour SA)",
+        },
+        {
+            trigger: ".o_statusbar_buttons button:contains(Promise or Dispute)",
+            run: "click",
+        },
+        {
+            content: "The wizard lists the invoice's item",
+            trigger: ".modal .o_field_one2many .o_data_row:contains(640.00)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=kind] input[data-value=dispute]",
+            run: "click",
+        },
+        {
+            content: "The salesperson of the invoice is proposed as resolver",
+            trigger: ".modal .o_field_widget[name=resolver_id] input:value(Sam Salesman)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=dispute_type_id] input",
+            run: "edit Price",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item:contains(Price)",
+            run: "click",
+        },
+        {
+            trigger: ".modal button[name=action_apply]",
+            run: "click",
+        },
+        {
+            content: "The dispute is recorded and shown",
+            trigger: ".o_breadcrumb:contains(Dispute - Invoice Tour SA)",
+        },
+    ],
+});

@@ -235,6 +235,8 @@ registry.category("web_tour.tours").add("dso_dunning_day_credit_manager", {
         // The dispute is settled: lift the block.
         ...openCustomers("Customers"),
         ...openCard(BLOCKED),
+        // The card may first show the copy Odoo cached before the block: wait for the server's.
+        check("The card shows the block", `${field("dunning_block_reason")} input:value(Dispute)`),
         {
             content: "Lift the block: erase it and leave the field (as Odoo's own tests do)",
             trigger: `${field("dunning_block_reason")} input`,

@@ -1,5 +1,8 @@
+import base64
 import datetime
 import re
+import struct
+from html import unescape as html_unescape
 
 from odoo import fields
 from odoo.exceptions import AccessError
@@ -116,7 +119,23 @@ class TestPortalAccess(DunningPortalCase):
             .decode()
         )
         self.assertIn(self._link()._url(self.action).replace("&", "&amp;"), html)
-        self.assertIn("/report/barcode/?barcode_type=QR", html)
+        # The QR code is embedded (wkhtmltopdf fetches nothing), next to the
+        # page's address printed in full.
+        qr = re.search(
+            r'class="[^"]*o_dunning_letter_portal.*?src="data:image/png;base64,([^"]+)"',
+            html,
+            re.DOTALL,
+        )
+        self.assertTrue(qr, "the letter carries the QR code of the page")
+        printed = html_unescape(
+            re.search(r"o_dunning_letter_portal.*?<strong>([^<]+)</strong>", html, re.DOTALL)
+            .group(1)
+            .strip()
+        )
+        self.assertEqual(printed, self._link()._url(self.action))
+        png = base64.b64decode(qr.group(1))
+        self.assertEqual(png[:8], b"\x89PNG\r\n\x1a\n", "a PNG drawn by Odoo's barcode generator")
+        self.assertEqual(struct.unpack(">II", png[16:24]), (240, 240))
 
     @mute_logger("odoo.http")
     def test_wrong_expired_revoked_and_dead_links_show_nothing(self):

@@ -49,3 +49,7 @@ from . import dso_dunning_commitment_followup
 from . import dso_dunning_agenda_commitments
 from . import dso_dunning_demo_agenda
 from . import dso_dunning_demo_commitments
+from . import dso_dunning_kpi
+from . import dso_dunning_kpi_snapshot
+from . import dso_dunning_aged_balance
+from . import dso_dunning_kpi_cockpit

@@ -33,3 +33,5 @@ from . import test_commitment_plans
 from . import test_commitment_alerts
 from . import test_commitment_sources
 from . import test_statement_discussed
+from . import test_kpi
+from . import test_kpi_access

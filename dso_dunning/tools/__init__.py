@@ -7,3 +7,5 @@ from . import agenda
 from . import schema
 from . import pause
 from . import colors
+from . import kpi
+from . import kpi_sql

@@ -1,3 +1,4 @@
 from . import dso_dunning_action_reschedule
 from . import dso_dunning_action_print
 from . import dso_dunning_commitment_create
+from . import dso_dunning_aged_balance_open

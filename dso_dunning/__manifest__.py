@@ -49,6 +49,7 @@
     "demo": [
         "demo/dso_dunning_demo.xml",
         "demo/dso_dunning_alert_demo.xml",
+        "demo/dso_dunning_kpi_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

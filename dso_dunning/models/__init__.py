@@ -53,3 +53,4 @@ from . import dso_dunning_kpi
 from . import dso_dunning_kpi_snapshot
 from . import dso_dunning_aged_balance
 from . import dso_dunning_kpi_cockpit
+from . import dso_dunning_kpi_demo

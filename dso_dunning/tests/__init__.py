@@ -35,3 +35,4 @@ from . import test_commitment_sources
 from . import test_statement_discussed
 from . import test_kpi
 from . import test_kpi_access
+from . import test_kpi_tour

@@ -213,3 +213,21 @@ class TestKpiLedger(KpiLedgerCase):
             [("partner_id", "=", self.amrine.id)], [], ["late_1_30:sum", "not_due:sum"]
         )
         self.assertEqual(groups, [(600.0, 600.0)])
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestKpiDemo(KpiLedgerCase):
+    """The demo's year of invoices and payments gives curves that move."""
+
+    def test_demo_year_gives_a_falling_dso(self):
+        self.env["dso.dunning.demo"]._load_kpi_demo(self.amrine | self.boreal, today=TODAY)
+        rows = self.env["dso.dunning.kpi"].search(
+            [("dimension", "=", "company"), ("period_kind", "=", "month")], order="date"
+        )
+        self.assertEqual(len(rows), 12)
+        dso = rows.mapped("dso")
+        self.assertGreaterEqual(len({round(value) for value in dso}), 6, dso)
+        # invoices paid about six weeks late a year ago, within days lately
+        self.assertGreater(max(dso[1:4]), dso[-2] + 20, dso)
+        self.assertTrue(all(0 < row.cei <= 100 for row in rows[1:-1]), rows.mapped("cei"))

@@ -1,0 +1,70 @@
+import datetime
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+
+# Customers of the demo given a year of invoices and payments.
+KPI_DEMO_CUSTOMERS = 8
+
+
+class DsoDunningDemo(models.AbstractModel):
+    """The demo's year of history: monthly invoices paid sooner and sooner, then the KPIs."""
+
+    _inherit = "dso.dunning.demo"  # pylint: disable=consider-merging-classes-inherited
+
+    @api.model
+    def _load_kpi_demo(self, partners=None, today=None):
+        """Twelve months of invoices and payments, then the KPI snapshot (and its backfill).
+
+        Each customer is invoiced every month; a year ago invoices were paid
+        about six weeks late, lately within days of their due date, with a
+        bad spell in the summer: the DSO curves go down, not flat.
+        """
+        company = self.env.company
+        today = today or fields.Date.context_today(self)
+        if partners is None:
+            invoiced = self.env["account.move"].search(
+                [("move_type", "=", "out_invoice"), ("company_id", "=", company.id)], limit=200
+            )
+            partners = invoiced.commercial_partner_id[:KPI_DEMO_CUSTOMERS]
+        vals_list, delays = [], []
+        for months_ago in range(12, 0, -1):
+            month = today.replace(day=1) - relativedelta(months=months_ago)
+            for index, partner in enumerate(partners):
+                invoice_date = month + datetime.timedelta(days=2 + 3 * index)
+                amount = 1200.0 + 350.0 * index + 40.0 * (12 - months_ago)
+                vals_list.append(self._kpi_demo_invoice_vals(partner, invoice_date, amount))
+                # days late at payment: 45 a year ago, down to 0; 25 more in July
+                late = round(45 * (months_ago - 1) / 11) + (index % 3) * 4
+                late += 25 if month.month == 7 else 0
+                delays.append(late)
+        moves = self.env["account.move"].create(vals_list)
+        moves.action_post()
+        for move, late in zip(moves, delays, strict=True):
+            paid_on = move.invoice_date_due + datetime.timedelta(days=late)
+            if paid_on < today:
+                self.env["account.payment.register"].with_context(
+                    active_model="account.move", active_ids=move.ids
+                ).create({"payment_date": paid_on})._create_payments()
+        self.env["dso.dunning.kpi.snapshot"]._snapshot(companies=company, today=today)
+        return moves
+
+    @api.model
+    def _kpi_demo_invoice_vals(self, partner, invoice_date, amount):
+        return {
+            "move_type": "out_invoice",
+            "partner_id": partner.id,
+            "invoice_date": invoice_date,
+            "invoice_date_due": invoice_date + datetime.timedelta(days=30),
+            "invoice_line_ids": [
+                fields.Command.create(
+                    {
+                        "name": "Monthly maintenance",
+                        "quantity": 1,
+                        "price_unit": amount,
+                        "tax_ids": False,
+                    }
+                )
+            ],
+        }

@@ -30,5 +30,4 @@ class DsoDunningAgedBalanceOpen(models.TransientModel):
         action["name"] = self.env._(
             "Aged Balance as of %(date)s", date=fields.Date.to_string(self.as_of)
         )
-        action["target"] = "main"
         return action

@@ -63,5 +63,34 @@ registry.category("web_tour.tours").add("dso_dunning_kpi_cockpit", {
         {
             trigger: ".o_list_view .o_data_row:contains(Boreal):contains(500.00)",
         },
+        {
+            content: "The aged balance as it stood on 28 February",
+            trigger: ".o_main_navbar [data-menu-xmlid='dso_dunning.dso_dunning_menu_reporting']",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-item[data-menu-xmlid='dso_dunning.dso_dunning_menu_kpi_aged_as_of']",
+            run: "click",
+        },
+        {
+            content: "A filled date shows as a button until it has the focus",
+            trigger: ".o_field_widget[name=as_of] button",
+            run: "click",
+        },
+        {
+            trigger: ".o_field_widget[name=as_of] input",
+            run: "edit 02/28/2026 && press Enter",
+        },
+        {
+            trigger: ".o_form_view button[name=action_open]",
+            run: "click",
+        },
+        {
+            trigger: ".o_breadcrumb .active:contains(Aged Balance as of 2026-02-28)",
+        },
+        {
+            content: "Amrine's 600.00 paid on 10 March was still due, 1-30 days late",
+            trigger: ".o_pivot tr:has(th:contains(Amrine)) td:eq(1):contains(600.00)",
+        },
     ],
 });

@@ -9,6 +9,7 @@ class DsoDunningAgedBalanceOpen(models.TransientModel):
 
     _name = "dso.dunning.aged.balance.open"
     _description = "Open the Aged Balance as of a Date"
+    _rec_name = "as_of"
 
     as_of = fields.Date(
         required=True,
@@ -27,7 +28,7 @@ class DsoDunningAgedBalanceOpen(models.TransientModel):
             "dso_dunning.dso_dunning_aged_balance_action"
         )
         action["context"] = {**action["context"], AS_OF_KEY: fields.Date.to_string(self.as_of)}
-        action["name"] = self.env._(
+        action["name"] = action["display_name"] = self.env._(
             "Aged Balance as of %(date)s", date=fields.Date.to_string(self.as_of)
         )
         return action

@@ -28,6 +28,7 @@ from unittest import mock
 sys.path.insert(0, os.path.dirname(__file__))
 
 import common
+import kpi
 
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
@@ -873,6 +874,8 @@ def main():
         )
     else:
         bench.missing(f"History XLSX export, {XLSX_ROWS:,} rows", "not yet available (issue 5)")
+
+    kpi.measure(bench)
 
     table = render(bench, args.size, dataset_description(registry), baseline_rss)
     out_dir = os.path.join(common.REPO, "docs", "benchmarks")

@@ -49,15 +49,15 @@ registry.category("web_tour.tours").add("dso_dunning_kpi_cockpit", {
             run: "click",
         },
         {
-            content: "The aged balance: one row per customer, a column per bucket",
-            trigger: ".o_pivot .o_pivot_header_cell_closed:contains(Boreal)",
+            content: "The aged balance: one row per collector, a column per bucket",
+            trigger: ".o_pivot .o_pivot_header_cell_closed:contains(Colette Collector)",
         },
         {
             trigger: ".o_pivot th:contains(61-90 Days Late)",
         },
         {
-            content: "Drill down to Boreal's items",
-            trigger: ".o_pivot tr:has(th:contains(Boreal)) td.o_pivot_cell_value:last",
+            content: "Drill down to the items of customers without a collector (Boreal)",
+            trigger: ".o_pivot tr:has(th:contains(None)) td.o_pivot_cell_value:last",
             run: "click",
         },
         {
@@ -90,7 +90,7 @@ registry.category("web_tour.tours").add("dso_dunning_kpi_cockpit", {
         },
         {
             content: "Amrine's 600.00 paid on 10 March was still due, 1-30 days late",
-            trigger: ".o_pivot tr:has(th:contains(Amrine)) td:eq(1):contains(600.00)",
+            trigger: ".o_pivot tr:has(th:contains(Colette Collector)) td:eq(1):contains(600.00)",
         },
     ],
 });

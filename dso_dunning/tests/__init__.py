@@ -36,3 +36,4 @@ from . import test_statement_discussed
 from . import test_kpi
 from . import test_kpi_access
 from . import test_kpi_tour
+from . import test_kpi_snapshot

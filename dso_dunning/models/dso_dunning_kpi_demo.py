@@ -4,8 +4,17 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 
-# Customers of the demo given a year of invoices and payments.
-KPI_DEMO_CUSTOMERS = 8
+# Customers invoiced every month for a year (name, country code).
+KPI_DEMO_CUSTOMERS = (
+    ("Boulangeries Lemoine", "FR"),
+    ("Clinique Saint-Roch", "FR"),
+    ("Hôtel des Remparts", "FR"),
+    ("Transports Garnier", "FR"),
+    ("Brasserie Van Damme", "BE"),
+    ("Imprimerie Rousseau", "FR"),
+    ("Lagerhaus Becker", "DE"),
+    ("Verger du Lac", "CH"),
+)
 
 
 class DsoDunningDemo(models.AbstractModel):
@@ -24,10 +33,7 @@ class DsoDunningDemo(models.AbstractModel):
         company = self.env.company
         today = today or fields.Date.context_today(self)
         if partners is None:
-            invoiced = self.env["account.move"].search(
-                [("move_type", "=", "out_invoice"), ("company_id", "=", company.id)], limit=200
-            )
-            partners = invoiced.commercial_partner_id[:KPI_DEMO_CUSTOMERS]
+            partners = self._create_kpi_demo_customers(company)
         vals_list, delays = [], []
         for months_ago in range(12, 0, -1):
             month = today.replace(day=1) - relativedelta(months=months_ago)
@@ -49,6 +55,26 @@ class DsoDunningDemo(models.AbstractModel):
                 ).create({"payment_date": paid_on})._create_payments()
         self.env["dso.dunning.kpi.snapshot"]._snapshot(companies=company, today=today)
         return moves
+
+    @api.model
+    def _create_kpi_demo_customers(self, company):
+        """Regular customers of their own, so that the demo's other customers keep their story."""
+        partners = self.env["res.partner"].create(
+            [
+                {
+                    "name": name,
+                    "is_company": True,
+                    "customer_rank": 1,
+                    "country_id": self.env.ref(f"base.{code.lower()}").id,
+                }
+                for name, code in KPI_DEMO_CUSTOMERS
+            ]
+        )
+        demo_user = self.env.ref("base.user_demo", raise_if_not_found=False)
+        collectors = (demo_user or self.env["res.users"]) | self.env.user
+        for index, partner in enumerate(partners):
+            partner.with_company(company).dunning_collector_id = collectors[index % len(collectors)]
+        return partners
 
     @api.model
     def _kpi_demo_invoice_vals(self, partner, invoice_date, amount):

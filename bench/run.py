@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.dirname(__file__))
 
 import collection
 import common
+import kpi
 
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL
@@ -876,6 +877,7 @@ def main():
         bench.missing(f"History XLSX export, {XLSX_ROWS:,} rows", "not yet available (issue 5)")
 
     collection.measure_all(bench)
+    kpi.measure(bench)
 
     table = render(bench, args.size, dataset_description(registry), baseline_rss)
     out_dir = os.path.join(common.REPO, "docs", "benchmarks")

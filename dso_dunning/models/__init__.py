@@ -63,3 +63,8 @@ from . import dso_dunning_collector_summary
 from . import dso_dunning_forecast
 from . import dso_dunning_step_effect
 from . import dso_dunning_demo_payments
+from . import dso_dunning_kpi
+from . import dso_dunning_kpi_snapshot
+from . import dso_dunning_aged_balance
+from . import dso_dunning_kpi_cockpit
+from . import dso_dunning_kpi_demo

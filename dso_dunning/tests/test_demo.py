@@ -15,7 +15,14 @@ from ..tools.action_states import PENDING_STATES
 
 WIDTH, HEIGHT = 1440, 900
 SCREENSHOT_SIGNAL = "dso-screenshot:"
-SCREENSHOTS = ("agenda_automatic", "customers_alerts", "scenario_form", "history_export")
+SCREENSHOTS = (
+    "cockpit",
+    "dso_trend",
+    "agenda_automatic",
+    "customers_alerts",
+    "scenario_form",
+    "history_export",
+)
 
 
 @tagged("post_install", "-at_install")
@@ -43,6 +50,7 @@ class TestDemo(HttpCase):
         cls.env.ref("base.user_admin").tour_enabled = False
         cls.partners = cls.env["dso.dunning.demo"]._load_demo()
         cls.alerts = cls.env["dso.dunning.demo"]._load_demo_alerts()
+        cls.env["dso.dunning.demo"]._load_kpi_demo()
 
     # ------------------------------------------------------------------
     # The demo ledger

@@ -8,3 +8,5 @@ from . import schema
 from . import pause
 from . import colors
 from . import portal_page
+from . import kpi
+from . import kpi_sql

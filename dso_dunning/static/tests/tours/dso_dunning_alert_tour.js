@@ -8,7 +8,20 @@ registry.category("web_tour.tours").add("dso_dunning_alert", {
     steps: () => [
         ...stepUtils.goToAppSteps("dso_dunning.dso_dunning_menu_root", "Open the Dunning app"),
         {
-            content: "The app opens on the agenda",
+            content: "A credit manager lands on the cockpit",
+            trigger: ".o_breadcrumb:contains(Cockpit)",
+        },
+        {
+            content: "Open the agenda",
+            trigger: ".o_main_navbar [data-menu-xmlid='dso_dunning.dso_dunning_menu_agenda']",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-item[data-menu-xmlid='dso_dunning.dso_dunning_menu_agenda_manual']",
+            run: "click",
+        },
+        {
+            content: "The agenda opens on its manual actions",
             trigger: ".o_breadcrumb:contains(Manual Actions)",
         },
         {

@@ -192,7 +192,8 @@ registry.category("web_tour.tours").add("dso_dunning_day_credit_manager", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("dso_dunning.dso_dunning_menu_root", "Open the Dunning app"),
-        check("Lands on the manual actions", ".o_breadcrumb:contains('Manual Actions')"),
+        check("A credit manager lands on the cockpit", ".o_breadcrumb:contains('Cockpit')"),
+        ...openAgenda("dso_dunning_menu_agenda_manual", "Manual Actions"),
         check(`${BLOCKED}: a call planned`, `${row(BLOCKED)}:contains('${CALL_STEP}')`),
 
         // The customer disputes its invoice: block it.
@@ -274,7 +275,8 @@ registry.category("web_tour.tours").add("dso_dunning_day_admin_en", {
     url: "/odoo",
     steps: () => [
         ...stepUtils.goToAppSteps("dso_dunning.dso_dunning_menu_root", "Open the Dunning app"),
-        check("Lands on the manual actions, in English", ".o_breadcrumb:contains('Manual Actions')"),
+        check("Lands on the cockpit, in English", ".o_breadcrumb:contains('Cockpit')"),
+        ...openAgenda("dso_dunning_menu_agenda_manual", "Manual Actions"),
         check("Counters in English", ".o_dunning_counter_scheduled:contains('scheduled action')"),
 
         // Settings: customers owing 1,000 or less are not dunned any more.

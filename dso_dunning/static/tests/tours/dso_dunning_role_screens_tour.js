@@ -197,7 +197,8 @@ function screenSteps(screen, plan, state) {
     return steps;
 }
 
-/** Every tab of the agenda's tab bar, from the app's first screen (the agenda). */
+/** Every tab of the agenda's tab bar, from its first tab (a credit manager's
+ * app opens on the cockpit, a collector's on the agenda). */
 function agendaTabSteps(app, state) {
     const tabs = registry
         .category("dso_dunning.agenda_tabs")
@@ -208,6 +209,16 @@ function agendaTabSteps(app, state) {
     // The tab on display is active already: its click changes nothing.
     return [
         ...openApp(app, state.hiddenApps),
+        click(".o_main_navbar [data-menu-xmlid='dso_dunning.dso_dunning_menu_agenda']", "Agenda"),
+        click(
+            ".dropdown-item[data-menu-xmlid='dso_dunning.dso_dunning_menu_agenda_manual']",
+            "Agenda: manual actions"
+        ),
+        {
+            content: "The agenda is on display",
+            trigger: ".o_action_manager .o_dunning_agenda_bar",
+            timeout: 20000,
+        },
         ...tabs.flatMap((key) => [
             markScreen(`Agenda tab ${key}`),
             click(`.o_dunning_agenda_bar .o_dunning_tab_${key}`, `Agenda tab ${key}`),

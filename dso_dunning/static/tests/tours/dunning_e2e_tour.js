@@ -16,6 +16,18 @@ registry.category("web_tour.tours").add("dso_dunning_e2e", {
     steps: () => [
         ...stepUtils.goToAppSteps("dso_dunning.dso_dunning_menu_root", "Open the Dunning app"),
         {
+            content: "A credit manager lands on the cockpit",
+            trigger: ".o_breadcrumb:contains(Cockpit)",
+        },
+        {
+            trigger: ".o_main_navbar [data-menu-xmlid='dso_dunning.dso_dunning_menu_agenda']",
+            run: "click",
+        },
+        {
+            trigger: ".dropdown-item[data-menu-xmlid='dso_dunning.dso_dunning_menu_agenda_manual']",
+            run: "click",
+        },
+        {
             trigger: ".o_breadcrumb:contains(Manual Actions)",
         },
         // 1. Configure the scenario: add an email step to confirm.

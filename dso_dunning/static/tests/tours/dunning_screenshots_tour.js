@@ -30,6 +30,27 @@ tours.add("dso_dunning_screenshots", {
     url: "/odoo",
     steps: () => [
         ...openApp(),
+        {
+            content: "A credit manager lands on the cockpit",
+            trigger: ".o_breadcrumb:contains(Cockpit)",
+        },
+        {
+            trigger: ".o_kanban_record:contains(DSO (Countback)):contains(days)",
+        },
+        ...screenshot("cockpit"),
+        menu("dso_dunning_menu_reporting"),
+        subMenu("dso_dunning_menu_kpi_dso"),
+        {
+            trigger: ".o_breadcrumb:contains(DSO Trend)",
+        },
+        {
+            content: "The chart is drawn and its animation over (the points rise from zero)",
+            trigger: ".o_graph_view .o_graph_canvas_container canvas",
+            async run() {
+                await new Promise((resolve) => setTimeout(resolve, 1500));
+            },
+        },
+        ...screenshot("dso_trend"),
         menu("dso_dunning_menu_agenda"),
         subMenu("dso_dunning_menu_agenda_automatic"),
         {

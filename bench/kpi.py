@@ -1,0 +1,127 @@
+"""Benchmark rows of the collection KPIs (issue 22): the snapshot job and each KPI view.
+
+The first page of a view is read as the web client reads it: the records of
+a list (80, with its fields), the groups of a graph or a pivot. The KPI rows
+the views read are written first (setup, not timed) by the backfill.
+"""
+
+import datetime
+
+from odoo.fields import Date
+
+
+def _views_setup(env):
+    env["dso.dunning.kpi"].search([]).unlink()
+    env["dso.dunning.kpi.snapshot"]._snapshot(companies=env.company)
+
+
+def backfill(env, _state):
+    """Twelve months and 26 weeks from an empty table: the first run after the install."""
+    env["dso.dunning.kpi"].search([]).unlink()
+    env.flush_all()
+    return env["dso.dunning.kpi.snapshot"]._snapshot(companies=env.company)
+
+
+def daily(env, _state):
+    """What the daily run computes: the current month and week, to date."""
+    # imported here: the addons path is set once the registry is open
+    from odoo.addons.dso_dunning.tools import kpi as rules
+
+    Snapshot = env["dso.dunning.kpi.snapshot"]
+    today = Date.context_today(Snapshot)
+    rows = 0
+    for kind in ("month", "week"):
+        [period] = rules.periods_until(kind, today, 1)
+        rows += Snapshot._compute_period(env.company, period, today)
+    return rows
+
+
+def _list_spec(env, model, xmlid):
+    view = env.ref(xmlid)
+    fields = env[model].get_views([(view.id, "list")])["models"][model]["fields"]
+    return {
+        name: {"fields": {"display_name": {}}} if field["type"] == "many2one" else {}
+        for name, field in fields.items()
+    }
+
+
+def _today_domain(env):
+    return [("date_end", "=", Date.context_today(env["dso.dunning.kpi"]))]
+
+
+def dso_trend_graph(env, _state):
+    groups = env["dso.dunning.kpi"].formatted_read_group(
+        [("dimension", "=", "company"), ("period_kind", "=", "month")],
+        ["date:month"],
+        ["dso:avg"],
+    )
+    return len(groups)
+
+
+def per_customer_list(env, _state):
+    spec = _list_spec(env, "dso.dunning.kpi", "dso_dunning.dso_dunning_kpi_view_list")
+    page = env["dso.dunning.kpi"].web_search_read(
+        [("dimension", "=", "customer"), ("period_kind", "=", "month"), *_today_domain(env)],
+        spec,
+        limit=80,
+        order="receivable desc",
+        count_limit=10001,
+    )
+    return len(page["records"])
+
+
+def aged_by_collector_pivot(env, _state):
+    groups = env["dso.dunning.kpi"].formatted_read_group(
+        [("dimension", "=", "collector"), ("period_kind", "=", "month"), *_today_domain(env)],
+        ["collector_id"],
+        ["not_due:sum", "late_1_30:sum", "late_31_60:sum", "late_61_90:sum", "late_over_90:sum"],
+    )
+    return len(groups)
+
+
+def aged_items_pivot(env, as_of):
+    Aged = env["dso.dunning.aged.balance"].with_context(dso_aged_as_of=as_of)
+    groups = Aged.formatted_read_group(
+        [],
+        ["collector_id"],
+        ["not_due:sum", "late_1_30:sum", "late_31_60:sum", "late_61_90:sum", "late_over_90:sum"],
+    )
+    return len(groups)
+
+
+def aged_items_list(env, as_of):
+    Aged = env["dso.dunning.aged.balance"].with_context(dso_aged_as_of=as_of)
+    spec = _list_spec(env, Aged._name, "dso_dunning.dso_dunning_aged_balance_view_list")
+    page = Aged.web_search_read([], spec, limit=80, count_limit=10001)
+    return len(page["records"])
+
+
+def cockpit(env, _state):
+    tiles = env["dso.dunning.kpi.tile"].web_search_read(
+        [], {"name": {}, "value": {}, "comment": {}}
+    )
+    return len(tiles["records"])
+
+
+def measure(bench):
+    """Add the KPI rows to ``bench`` (bench/run.py)."""
+    if "dso.dunning.kpi" not in bench.registry:
+        bench.missing("KPI: backfill", "not yet available (issue 22)")
+        return
+    bench.measure("KPI: 12-month backfill (12 months + 26 weeks)", None, backfill, unit=int)
+    bench.measure("KPI: daily snapshot (current month and week)", None, daily, unit=int)
+    views = (
+        ("KPI view: DSO trend graph", dso_trend_graph),
+        ("KPI view: per-customer list, first page", per_customer_list),
+        ("KPI view: aged balance by collector pivot", aged_by_collector_pivot),
+        ("KPI view: cockpit tiles", cockpit),
+    )
+    for name, fn in views:
+        bench.measure(name, None, fn, setup=_views_setup, unit=int)
+    past = (datetime.date.today() - datetime.timedelta(days=90)).isoformat()
+    for name, fn in (
+        ("KPI view: aged balance pivot (items)", aged_items_pivot),
+        ("KPI view: aged balance list, first page", aged_items_list),
+    ):
+        bench.measure(f"{name}, today", None, fn, setup=lambda env: None, unit=int)
+        bench.measure(f"{name}, as of 90 days ago", None, fn, setup=lambda env, d=past: d, unit=int)

@@ -30,7 +30,12 @@ class DsoDunningKpiTile(models.Model):
             tile.value, tile.comment = getattr(tile, f"_tile_{tile.code}")()
 
     def action_open(self):
+        """The report behind the tile; a report with its own opening (the
+        forecast is computed first when not yet today) names a server action."""
         self.ensure_one()
+        action = self.env.ref(self.action_xmlid)
+        if action._name == "ir.actions.server":
+            return action.with_context(active_id=False, active_ids=[]).run()
         return self.env["dso.dunning.kpi"]._action_open_report(self.action_xmlid)
 
     # ------------------------------------------------------------------
@@ -87,6 +92,49 @@ class DsoDunningKpiTile(models.Model):
             share=round(share),
             total=format_amount(self.env, rows.receivable, currency),
             old=format_amount(self.env, rows.late_over_90, currency),
+        )
+
+    def _tile_forecast(self):
+        """Cash expected in the next four weeks, from the forecast's last computation.
+
+        Read as it is (it is written nightly and when the report is opened):
+        the cockpit never computes it.
+        """
+        today = fields.Date.context_today(self)
+        forecast = self.env["dso.dunning.forecast"]
+        company = [("company_id", "=", self.env.company.id)]
+        if not forecast.search_count(company, limit=1):
+            return "-", self.env._("No forecast yet: open the report to compute it.")
+        horizon = fields.Date.add(today, days=27)
+        [[expected]] = forecast._read_group(
+            [*company, ("off_forecast", "=", False), ("date", "<=", horizon)],
+            aggregates=["amount:sum"],
+        )
+        [[off]] = forecast._read_group(
+            [*company, ("off_forecast", "=", True)], aggregates=["amount:sum"]
+        )
+        currency = self.env.company.currency_id
+        return format_amount(self.env, expected, currency), self.env._(
+            "Expected in the next 4 weeks; off forecast (broken promises): %(off)s",
+            off=format_amount(self.env, off, currency),
+        )
+
+    def _tile_promise_kept(self):
+        """Share of the promises and payment plans closed in the last 90 days
+        that were kept: the collector summary's own measure, over the company."""
+        since = fields.Date.subtract(fields.Date.context_today(self), days=90)
+        [[rate, closed]] = self.env["dso.dunning.collector.summary"]._read_group(
+            [
+                ("fact", "=", "promise"),
+                ("company_id", "=", self.env.company.id),
+                ("date", ">=", since),
+            ],
+            aggregates=["promise_kept:avg", "__count"],
+        )
+        if not closed:
+            return "-", self.env._("No promise closed in the last 90 days.")
+        return f"{round(rate or 0.0)} %", self.env._(
+            "Promises and payment plans closed in the last 90 days: %(count)s", count=closed
         )
 
     def _tile_cei(self):

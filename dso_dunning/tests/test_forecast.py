@@ -1,4 +1,5 @@
 import datetime
+from functools import partial
 
 from freezegun import freeze_time
 
@@ -6,6 +7,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
+from odoo.tools.misc import format_amount
 
 from .common import DunningUsersMixin
 from .test_sending import NOW, DunningSendingCase
@@ -158,6 +160,38 @@ class TestForecast(DunningUsersMixin, DunningSendingCase):
         with freeze_time("2026-11-24 10:05:00"):
             self.Forecast.with_user(self.user_collector).action_open_forecast()
             self.assertEqual(Forecast.search([], limit=1).computed_at, stamp)
+
+    def test_cockpit_tiles_show_the_forecast_and_promises_kept(self):
+        """The credit manager's cockpit reads the forecast as last computed (next
+        four weeks, broken promises apart) and the share of promises kept."""
+        tiles = self.env["dso.dunning.kpi.tile"].with_user(self.user_manager)
+        forecast_tile = tiles.search([("code", "=", "forecast")])
+        self.assertEqual(forecast_tile.value, "-", "nothing computed yet: the cockpit waits")
+        partner = self._customer("Cockpit SARL")
+        self._create_overdue_invoice(partner, days_overdue=10, amount=500)  # expected today
+        self._create_overdue_invoice(partner, days_overdue=-40, amount=1000)  # after 4 weeks
+        promised = self._create_overdue_invoice(partner, days_overdue=20, amount=700)
+        self._commit_on("promise", partner, promised, date=D("2026-12-10"))
+        broken = self._create_overdue_invoice(partner, days_overdue=30, amount=300)
+        promise = self._commit_on("promise", partner, broken, date=D("2026-11-10"))
+        promise.write({"state": "broken", "date_closed": D("2026-11-14")})
+        kept = self._create_overdue_invoice(partner, days_overdue=60, amount=50)
+        self._commit_on("promise", partner, kept, date=D("2026-10-10")).write(
+            {"state": "kept", "date_closed": D("2026-10-09")}
+        )
+        self.Forecast._compute_forecast(self.company)
+        self.env.flush_all()
+        tiles.invalidate_model()
+        forecast_tile = tiles.search([("code", "=", "forecast")])
+        money = partial(format_amount, tiles.env, currency=self.company.currency_id)
+        self.assertEqual(forecast_tile.value, money(amount=500 + 700 + 50))
+        self.assertIn(money(amount=300), forecast_tile.comment)
+        promise_tile = tiles.search([("code", "=", "promise_kept")])
+        self.assertEqual(promise_tile.value, "50 %", "one kept, one broken")
+        # the tile opens the report as its menu does: a collector on his own customers
+        action = forecast_tile.with_user(self.user_collector).action_open()
+        self.assertEqual(action["res_model"], "dso.dunning.forecast")
+        self.assertEqual(action["context"].get("search_default_my"), 1)
 
 
 @tagged("post_install", "-at_install")

@@ -1,10 +1,10 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
-from odoo.tools.safe_eval import safe_eval
 
 from ..tools.action_states import EXECUTED_STATES
 from ..tools.collection_kpi import collector_sql
 from ..tools.commitments import BROKEN_STATES, PAYMENT_KINDS, RUNNING_STATES
+from ..tools.report_actions import report_action
 
 # Measure columns and their SQL types; each fact fills a few, the others are NULL.
 MEASURES = {
@@ -218,18 +218,3 @@ class DsoDunningCollectorSummary(models.Model):
             ),
             source,
         )
-
-
-def report_action(env, xmlid):
-    """Window action ``xmlid`` of a collection report, as the current user opens it.
-
-    A collector lands on their own portfolio ("Mine"); a credit manager and
-    an auditor on everyone's. Only a default filter: removing it shows what
-    the access rules let the user read.
-    """
-    action = env["ir.actions.act_window"]._for_xml_id(xmlid)
-    if not env.user.has_group("dso_dunning.group_dso_dunning_manager") and env.user.has_group(
-        "dso_dunning.group_dso_dunning_collector"
-    ):
-        action["context"] = {**safe_eval(action.get("context") or "{}"), "search_default_my": 1}
-    return action

@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 from ..tools.collection_kpi import FORECAST_SOURCES, collector_sql
 from ..tools.commitments import BROKEN_STATES, PAYMENT_KINDS, RUNNING_STATES
-from .dso_dunning_collector_summary import report_action
+from ..tools.report_actions import report_action
 
 
 class DsoDunningForecast(models.Model):

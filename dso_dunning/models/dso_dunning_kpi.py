@@ -1,7 +1,7 @@
 from odoo import api, fields, models
-from odoo.tools.safe_eval import safe_eval
 
 from ..tools.kpi import AGED_BUCKETS
+from ..tools.report_actions import report_action
 
 DIMENSIONS = [
     ("company", "Company"),
@@ -112,19 +112,5 @@ class DsoDunningKpi(models.Model):
 
     @api.model
     def _action_open_report(self, xmlid):
-        """Window action of a KPI report; collectors land on their own portfolio.
-
-        Credit managers and auditors see every figure; a collector (who is
-        not a credit manager) arrives filtered on "My Portfolio" and may
-        remove the filter: figures are not secret inside the company.
-        """
-        action = self.env["ir.actions.act_window"]._for_xml_id(xmlid)
-        context = safe_eval(action.get("context") or "{}", {"uid": self.env.uid})
-        user = self.env.user
-        if user.has_group("dso_dunning.group_dso_dunning_collector") and not user.has_group(
-            "dso_dunning.group_dso_dunning_manager"
-        ):
-            context["search_default_my_portfolio"] = 1
-            context.pop("search_default_company_rows", None)
-        action["context"] = context
-        return action
+        """Window action of a KPI report: a collector lands on "My Portfolio"."""
+        return report_action(self.env, xmlid, mine="my_portfolio", drop=("company_rows",))

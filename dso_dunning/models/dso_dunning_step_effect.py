@@ -3,7 +3,7 @@ from odoo.tools import SQL
 
 from ..tools.action_states import EXECUTED_STATES
 from ..tools.collection_kpi import CHANNELS, EFFECT_WINDOWS, main_channel_sql
-from .dso_dunning_collector_summary import report_action
+from ..tools.report_actions import report_action
 
 
 def _window_field(days):

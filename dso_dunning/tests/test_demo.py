@@ -1,20 +1,16 @@
-import base64
 import io
-import json
 import os
 import pathlib
-from unittest.mock import patch
 
 from PIL import Image
 
 from odoo import fields
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import ChromeBrowser
 
 from ..tools.action_states import PENDING_STATES
+from .screenshots import capturing_screenshots
 
 WIDTH, HEIGHT = 1440, 900
-SCREENSHOT_SIGNAL = "dso-screenshot:"
 SCREENSHOTS = (
     "cockpit",
     "dso_trend",
@@ -246,27 +242,7 @@ class TestDemo(HttpCase):
         so that the tour goes on.
         """
         shots = {}
-        handle_console = ChromeBrowser._handle_console
-
-        def capture_on_signal(browser, *args, **kwargs):
-            handle_console(browser, *args, **kwargs)
-            logged = kwargs.get("args") or []
-            message = str(browser._from_remoteobject(logged[0])) if logged else ""
-            if not message.startswith(SCREENSHOT_SIGNAL):
-                return
-            name = message[len(SCREENSHOT_SIGNAL) :]
-
-            def captured(future):
-                shots[name] = base64.b64decode(future.result()["data"])
-                mark = f"document.body.dataset.dsoScreenshot = {json.dumps(name)}"
-                browser._websocket_send("Runtime.evaluate", params={"expression": mark})
-
-            future = browser._websocket_send(
-                "Page.captureScreenshot", params={"format": "png"}, with_future=True
-            )
-            future.add_done_callback(captured)
-
-        with patch.object(ChromeBrowser, "_handle_console", capture_on_signal):
+        with capturing_screenshots(shots):
             self.start_tour("/odoo", "dso_dunning_screenshots", login="admin", timeout=180)
         self.assertEqual(sorted(shots), sorted(SCREENSHOTS), "every page was captured")
         directory = os.environ.get("DSO_SCREENSHOTS_DIR")

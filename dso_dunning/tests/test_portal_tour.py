@@ -1,5 +1,3 @@
-import base64
-import contextlib
 import email
 import io
 import os
@@ -11,8 +9,8 @@ from aiosmtpd.controller import Controller
 from PIL import Image
 
 from odoo.tests import tagged
-from odoo.tests.common import ChromeBrowser
 
+from .screenshots import capturing_screenshots
 from .test_portal import DunningPortalCase
 from .test_smtp_e2e import free_port
 
@@ -26,34 +24,6 @@ class KeepingHandler:
     async def handle_DATA(self, server, session, envelope):
         self.messages.append(email.message_from_bytes(envelope.content))
         return "250 Message accepted"
-
-
-@contextlib.contextmanager
-def capturing_screenshots(shots):
-    """Capture the browser into ``shots[name]`` when the tour logs ``dso-screenshot:<name>``,
-    then mark the page body so that the tour goes on (as TestDemo does)."""
-    handle_console = ChromeBrowser._handle_console
-
-    def capture_on_signal(browser, *args, **kwargs):
-        handle_console(browser, *args, **kwargs)
-        logged = kwargs.get("args") or []
-        message = str(browser._from_remoteobject(logged[0])) if logged else ""
-        if not message.startswith("dso-screenshot:"):
-            return
-        name = message.removeprefix("dso-screenshot:")
-
-        def captured(future):
-            shots[name] = base64.b64decode(future.result()["data"])
-            mark = f"document.body.dataset.dsoScreenshot = '{name}'"
-            browser._websocket_send("Runtime.evaluate", params={"expression": mark})
-
-        future = browser._websocket_send(
-            "Page.captureScreenshot", params={"format": "png"}, with_future=True
-        )
-        future.add_done_callback(captured)
-
-    with patch.object(ChromeBrowser, "_handle_console", capture_on_signal):
-        yield
 
 
 def html_part(message):

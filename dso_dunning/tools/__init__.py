@@ -10,3 +10,4 @@ from . import colors
 from . import portal_page
 from . import kpi
 from . import kpi_sql
+from . import report_actions

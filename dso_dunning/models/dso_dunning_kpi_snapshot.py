@@ -104,9 +104,17 @@ class DsoDunningKpiSnapshot(models.AbstractModel):
         self.env["res.partner"].flush_model()
         # No JIT: the per-item sub-selects inflate the estimate past its
         # threshold, and compiling took seconds where the query takes a tenth.
+        # No nested loops: the rows of the CTEs are estimated by the unit, and
+        # joining customers to figures by nested loops took 1.3 s of 1.5 (S,
+        # one period); the previous setting is put back after the query.
+        [previous] = self.env.execute_query(
+            alert_sql.set_settings({"enable_nestloop": "off"}, read_previous=True)
+        )
         self.env.execute_query(alert_sql.set_settings({"jit": "off"}))
+        rows = self.env.execute_query_dict(kpi_sql.customer_figures(company.id, periods))
+        self.env.execute_query(alert_sql.set_settings({"enable_nestloop": previous[0]}))
         figures = {period: [] for period in periods}
-        for row in self.env.execute_query_dict(kpi_sql.customer_figures(company.id, periods)):
+        for row in rows:
             figures[periods[row.pop("period_idx") - 1]].append(row)
         return figures
 

@@ -125,8 +125,7 @@ def customer_figures(company_id, periods):
     thresholds = [bound + datetime.timedelta(days=1) for bound in bounds]
     buckets = SQL(", ").join(
         SQL(
-            "SUM(CASE WHEN %s = %s THEN pair.residual ELSE 0 END) AS %s",
-            bucket_case(SQL("pair.days_late")),
+            "COALESCE(SUM(part.residual) FILTER (WHERE part.bucket = %s), 0) AS %s",
             key,
             SQL.identifier(key),
         )
@@ -180,20 +179,24 @@ def customer_figures(company_id, periods):
                AND (NOT line.reconciled
                     OR line.id IN (SELECT s.line_id FROM settlement s
                                     WHERE s.max_date > %(first_end)s))
-        ), pair AS MATERIALIZED (
-            SELECT candidate.partner_id, stop.day,
-                   candidate.balance + COALESCE(SUM(s.amount), 0) AS residual,
-                   stop.day - candidate.due AS days_late
+        ), open_item AS MATERIALIZED (
+            SELECT candidate.id, candidate.partner_id, stop.day, candidate.balance,
+                   %(bucket)s AS bucket
               FROM candidate
               JOIN unnest(%(ends)s::date[]) AS stop(day)
                 ON stop.day >= candidate.date
                AND (NOT candidate.reconciled OR candidate.settled > stop.day)
-              LEFT JOIN settlement s ON s.line_id = candidate.id AND s.max_date <= stop.day
-             GROUP BY candidate.id, candidate.partner_id, candidate.balance, candidate.due,
-                      stop.day
+        ), part AS (
+            SELECT open_item.partner_id, open_item.day, open_item.bucket,
+                   open_item.balance AS residual
+              FROM open_item
+            UNION ALL
+            SELECT open_item.partner_id, open_item.day, open_item.bucket, s.amount
+              FROM open_item
+              JOIN settlement s ON s.line_id = open_item.id AND s.max_date <= open_item.day
         ), aged AS (
-            SELECT pair.partner_id, pair.day, %(buckets)s
-              FROM pair GROUP BY pair.partner_id, pair.day
+            SELECT part.partner_id, part.day, %(buckets)s
+              FROM part GROUP BY part.partner_id, part.day
         ), slice AS MATERIALIZED (
             SELECT * FROM unnest(%(slice_periods)s::int[], %(slice_idx)s::int[],
                                  %(slice_starts)s::date[], %(slice_stops)s::date[])
@@ -257,6 +260,7 @@ def customer_figures(company_id, periods):
         first_end=ends[0],
         ends=ends,
         buckets=buckets,
+        bucket=bucket_case(SQL("(stop.day - candidate.due)")),
         slice_periods=[row[0] for row in slices],
         slice_idx=[row[1] for row in slices],
         slice_starts=[row[2] for row in slices],

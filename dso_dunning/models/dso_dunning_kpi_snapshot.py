@@ -14,6 +14,11 @@ _logger = logging.getLogger(__name__)
 # memory until each period is written: about 1.3 kB each (measured on S), so
 # about 500 MB. As many periods are read in one pass as that allows.
 ROWS_PER_PASS = 400_000
+# The kinds of period with one row per customer. Weeks have rows per company,
+# collector, tag and country only: a customer's DSO week by week says little
+# a month does not, and would write 26 rows per customer on each backfill
+# (2.6 million on a ledger of 100,000 customers).
+CUSTOMER_ROW_KINDS = ("month",)
 AMOUNTS = ("opening", "receivable", *kpi.BUCKET_KEYS)
 COLUMNS = {
     "dimension": "varchar",
@@ -38,18 +43,6 @@ COLUMNS = {
         "float8",
     ),
 }
-
-
-def _add(total, row, width):
-    """Add a customer's amounts and sales to the running ``total`` of a dimension value."""
-    if total is None:
-        total = {name: 0.0 for name in AMOUNTS}
-        total["sales"] = [0.0] * width
-    for name in AMOUNTS:
-        total[name] += row[name]
-    for index, amount in enumerate(row["sales"]):
-        total["sales"][index] += amount
-    return total
 
 
 class DsoDunningKpiSnapshot(models.AbstractModel):
@@ -98,8 +91,8 @@ class DsoDunningKpiSnapshot(models.AbstractModel):
         return sorted(stale, key=lambda period: (period.start, period.kind))
 
     @api.model
-    def _periods_per_pass(self, company):
-        """How many periods of ``company`` one pass over the journal reads (``ROWS_PER_PASS``)."""
+    def _customer_count(self, company):
+        """How many customers ``company``'s journal has: the rows of a period of customer rows."""
         self.env["account.move.line"].flush_model(["partner_id", "company_id", "parent_state"])
         [(customers,)] = self.env.execute_query(
             SQL(
@@ -109,11 +102,11 @@ class DsoDunningKpiSnapshot(models.AbstractModel):
                 company.id,
             )
         )
-        return max(1, ROWS_PER_PASS // max(customers, 1))
+        return customers
 
     @api.model
     def _period_figures(self, company, periods):
-        """The customers' figures of each of ``periods``, read in one pass over the journal."""
+        """The rows of each of ``periods`` before any ratio, read in one pass over the journal."""
         self.env["account.move.line"].flush_model()
         self.env["account.partial.reconcile"].flush_model()
         self.env["res.partner"].flush_model()
@@ -126,7 +119,12 @@ class DsoDunningKpiSnapshot(models.AbstractModel):
             alert_sql.set_settings({"enable_nestloop": "off"}, read_previous=True)
         )
         self.env.execute_query(alert_sql.set_settings({"jit": "off"}))
-        rows = self.env.execute_query_dict(kpi_sql.customer_figures(company.id, periods))
+        customer_periods = [
+            idx for idx, period in enumerate(periods, start=1) if period.kind in CUSTOMER_ROW_KINDS
+        ]
+        rows = self.env.execute_query_dict(
+            kpi_sql.period_rows(company.id, periods, customer_periods)
+        )
         self.env.execute_query(alert_sql.set_settings({"enable_nestloop": previous[0]}))
         figures = {period: [] for period in periods}
         for row in rows:
@@ -141,48 +139,32 @@ class DsoDunningKpiSnapshot(models.AbstractModel):
         ``dso_kpi_figures``), else read for this period alone.
         """
         slices = kpi.countback_slices(period)
-        customers = (self.env.context.get("dso_kpi_figures") or {}).get((company.id, period))
-        if customers is None:
-            customers = self._period_figures(company, [period])[period]
-        totals = {}
-        width = len(slices)
-        for row in customers:
-            sales = [0.0] * width
-            for index, amount in zip(row["sales_idx"] or (), row["sales"] or (), strict=True):
-                sales[index - 1] = float(amount)
-            row["sales"] = sales
-            for name in AMOUNTS:
-                row[name] = float(row[name])
-            keys = [
-                ("company", 0),
-                ("collector", row["collector_id"] or 0),
-                ("country", row["country_id"] or 0),
-                *(("tag", tag) for tag in row["tag_ids"]),
-            ]
-            for key in keys:
-                totals[key] = _add(totals.get(key), row, width)
-            totals["customer", row["partner_id"]] = dict(row)
+        figures = (self.env.context.get("dso_kpi_figures") or {}).get((company.id, period))
+        if figures is None:
+            figures = self._period_figures(company, [period])[period]
+        rows = [self._prepare_row(period, slices, figure) for figure in figures]
         # the company's row is written even without any figure: it marks the period as done
-        nothing = dict.fromkeys(AMOUNTS, 0.0) | {"sales": []}
-        totals.setdefault(("company", 0), _add(None, nothing, width))
-        collectors = {
-            row["partner_id"]: row["collector_id"] for row in customers if row["collector_id"]
-        }
-        rows = [
-            self._prepare_row(period, slices, dimension, value, total, collectors)
-            for (dimension, value), total in totals.items()
-        ]
+        if not any(row["dimension"] == "company" for row in rows):
+            nothing = dict.fromkeys(AMOUNTS, 0) | {"dimension": "company", "value_id": 0}
+            rows.append(self._prepare_row(period, slices, nothing))
         self._store(company, period, today, rows)
         return len(rows)
 
     @api.model
-    def _prepare_row(self, period, slices, dimension, value, total, collectors):
-        sales = total["sales"]
+    def _prepare_row(self, period, slices, figure):
+        """The row stored for one dimension value: its figures and ratios."""
+        sales = [0.0] * len(slices)
+        for index, amount in zip(
+            figure.get("sales_idx") or (), figure.get("sales") or (), strict=True
+        ):
+            sales[index - 1] = float(amount)
+        total = {name: float(figure[name]) for name in AMOUNTS}
         figures = kpi.dso_figures(
             total["receivable"],
             total["not_due"],
             [(piece.days, amount) for piece, amount in zip(slices, sales, strict=True)],
         )
+        dimension, value = figure["dimension"], figure["value_id"]
         row = {
             "dimension": dimension,
             "value_id": value,
@@ -200,7 +182,7 @@ class DsoDunningKpiSnapshot(models.AbstractModel):
         if dimension in DIMENSION_FIELDS and value:
             row[DIMENSION_FIELDS[dimension]] = value
         if dimension == "customer":
-            row["collector_id"] = collectors.get(value)
+            row["collector_id"] = figure.get("collector_id")
         return row
 
     @api.model
@@ -261,16 +243,12 @@ class DsoDunningKpiSnapshot(models.AbstractModel):
         ]
         done = 0
         prepared = {}
-        per_pass = {}
+        customers = {}
         for position, (company, period) in enumerate(todo):
             if (company.id, period) not in prepared:
-                if company not in per_pass:
-                    per_pass[company] = self._periods_per_pass(company)
-                batch = [
-                    later
-                    for owner, later in todo[position : position + per_pass[company]]
-                    if owner == company
-                ]
+                if company not in customers:
+                    customers[company] = self._customer_count(company)
+                batch = self._next_pass(todo[position:], company, customers[company])
                 prepared = {
                     (company.id, later): rows
                     for later, rows in self._period_figures(company, batch).items()
@@ -287,6 +265,22 @@ class DsoDunningKpiSnapshot(models.AbstractModel):
             if in_cron and not self.env["ir.cron"]._commit_progress(1, remaining=len(todo) - done):
                 break
         return done
+
+    @api.model
+    def _next_pass(self, todo, company, customers):
+        """The periods of ``company`` at the head of ``todo`` one pass over the journal reads.
+
+        As many as ``ROWS_PER_PASS`` customer rows allow (a period without
+        customer rows counts for one), at least one.
+        """
+        batch, rows = [], 0
+        for owner, period in todo:
+            cost = customers if period.kind in CUSTOMER_ROW_KINDS else 1
+            if owner != company or (batch and rows + cost > ROWS_PER_PASS):
+                break
+            batch.append(period)
+            rows += cost
+        return batch
 
     @api.model
     def _cron_snapshot(self):

@@ -157,6 +157,53 @@ class TestKpiLedger(KpiLedgerCase):
             [("period_kind", "=", "week"), ("dimension", "=", "company")]
         )
         self.assertEqual(weeks, kpi.SHOWN_PERIODS["week"])
+        # Amrine's 900 (Colette's portfolio) week by week: nothing the week of 9 March,
+        # 300 (A3) the week of 2 March, nothing, then all of A2's 600: four whole weeks
+        collector = self._row("week", D(2026, 3, 9), "collector", collector_id=self.user_collector)
+        self.assertAlmostEqual(collector.receivable, 900.0, places=2)
+        self.assertAlmostEqual(collector.dso, 28.0, places=6)
+        tag = self._row("week", D(2026, 3, 9), "tag", category_id=self.tag)
+        self.assertAlmostEqual(tag.dso, 28.0, places=6)
+        # a customer's DSO is kept month by month only (snapshot's CUSTOMER_ROW_KINDS)
+        Kpi = self.env["dso.dunning.kpi"]
+        self.assertFalse(
+            Kpi.search_count([("period_kind", "=", "week"), ("dimension", "=", "customer")])
+        )
+        self.assertEqual(
+            Kpi.search_count([("period_kind", "=", "month"), ("dimension", "=", "customer")]),
+            # Amrine from January, Boreal from December
+            3 + 4,
+        )
+
+    def test_totals_add_up_the_customers(self):
+        """Every month, each total row holds the sum of its customers' rows."""
+        self.snapshot._snapshot(companies=self.company, today=TODAY)
+        Kpi = self.env["dso.dunning.kpi"]
+        amounts = ["opening", "receivable", "overdue", "sales", *kpi.BUCKET_KEYS]
+        for row in Kpi.search([("period_kind", "=", "month"), ("dimension", "!=", "customer")]):
+            customers = Kpi.search(
+                [
+                    ("period_kind", "=", "month"),
+                    ("date", "=", row.date),
+                    ("dimension", "=", "customer"),
+                    *(
+                        [("partner_id.category_id", "in", row.category_id.ids)]
+                        if row.dimension == "tag"
+                        else [("collector_id", "=", row.collector_id.id)]
+                        if row.dimension == "collector"
+                        else [("partner_id.country_id", "=", row.country_id.id)]
+                        if row.dimension == "country"
+                        else []
+                    ),
+                ]
+            )
+            for name in amounts:
+                self.assertAlmostEqual(
+                    row[name],
+                    sum(customers.mapped(name)),
+                    places=2,
+                    msg=f"{row.display_name} {name}",
+                )
 
     def test_snapshot_twice_adds_nothing(self):
         Kpi = self.env["dso.dunning.kpi"]

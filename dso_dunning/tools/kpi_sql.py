@@ -100,16 +100,20 @@ def _pass_dates(periods):
     return sorted(bounds), sorted(ends), slices
 
 
-def customer_figures(company_id, periods):
-    """One row per period of ``periods`` and customer with receivables or sales, in one pass.
+def period_rows(company_id, periods, customer_periods):
+    """The rows of ``periods`` (their figures before any ratio), read in one pass.
 
-    Columns: ``period_idx`` (the period's index in ``periods``, from 1),
-    ``partner_id``, ``collector_id``, ``country_id``, ``tag_ids`` (array),
-    ``opening`` (receivable the day before the period), ``receivable`` (at
-    its end), one column per aged bucket at its end (they add up to
-    ``receivable``), ``sales_idx`` and ``sales`` (arrays: net invoiced in
-    each of the period's countback slices that has any, by slice index, the
-    most recent first).
+    One row per period and value of each dimension: the company, each
+    collector, country and customer tag of the customers with receivables or
+    sales (their totals, value 0 for "none"), and each such customer for the
+    periods whose index is in ``customer_periods``. Columns: ``period_idx``
+    (the period's index in ``periods``, from 1), ``dimension``, ``value_id``,
+    ``collector_id`` (a customer's own collector on its row), ``opening``
+    (receivable the day before the period), ``receivable`` (at its end), one
+    column per aged bucket at its end (they add up to ``receivable``),
+    ``sales_idx`` and ``sales`` (arrays: net invoiced in each of the period's
+    countback slices that has any, by slice index, the most recent first).
+    The company's row is there only when the period has any figure.
 
     The journal is read once for all the periods: balances are summed per
     partner and interval between two consecutive dates read, then added up
@@ -117,20 +121,19 @@ def customer_figures(company_id, periods):
     last reconciliation (``max_date``; for ever if not reconciled), joined
     to the period ends it covers, its residual there being its balance less
     the reconciliations dated on or before that end; sales are summed once
-    per partner and distinct slice.
+    per partner and distinct slice. Totals are added up per period and
+    customer profile (collector, country, tags) first, then per dimension
+    value, so that their cost does not grow with the customers.
     """
     bounds, ends, slices = _pass_dates(periods)
     # width_bucket counts the thresholds <= date: with the day after each
     # bound, an item goes to the first bound on or after its date
     thresholds = [bound + datetime.timedelta(days=1) for bound in bounds]
-    buckets = SQL(", ").join(
-        SQL(
-            "COALESCE(SUM(part.residual) FILTER (WHERE part.bucket = %s), 0) AS %s",
-            key,
-            SQL.identifier(key),
-        )
-        for key, _low, _high in AGED_BUCKETS
-    )
+    keys = [key for key, _low, _high in AGED_BUCKETS]
+
+    def columns(template, names=("opening", "receivable", *keys)):
+        return SQL(", ").join(SQL(template, name=SQL.identifier(name)) for name in names)
+
     return SQL(
         """
         WITH period AS MATERIALIZED (
@@ -201,7 +204,7 @@ def customer_figures(company_id, periods):
             SELECT * FROM unnest(%(slice_periods)s::int[], %(slice_idx)s::int[],
                                  %(slice_starts)s::date[], %(slice_stops)s::date[])
                           AS slice(period_idx, idx, start, stop)
-        ), range_sales AS (
+        ), range_sales AS MATERIALIZED (
             SELECT line.partner_id, piece.start, piece.stop, SUM(line.balance) AS amount
               FROM %(items)s
               JOIN account_move move ON move.id = line.move_id
@@ -212,41 +215,95 @@ def customer_figures(company_id, periods):
                AND move.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
                AND line.partner_id IS NOT NULL
              GROUP BY 1, 2, 3
-        ), sales AS (
-            SELECT slice.period_idx AS idx, range_sales.partner_id,
-                   array_agg(slice.idx ORDER BY slice.idx) AS sales_idx,
-                   array_agg(range_sales.amount ORDER BY slice.idx) AS amount
-              FROM slice
-              JOIN range_sales ON range_sales.start = slice.start
-                              AND range_sales.stop = slice.stop
-             GROUP BY 1, 2
         ), figures AS MATERIALIZED (
-            SELECT COALESCE(balances.idx, sales.idx) AS period_idx,
-                   COALESCE(balances.partner_id, sales.partner_id) AS partner_id,
+            SELECT balances.idx AS period_idx, balances.partner_id,
                    COALESCE(balances.opening, 0) AS opening,
-                   COALESCE(balances.receivable, 0) AS receivable,
-                   sales.sales_idx, sales.amount AS sales
+                   COALESCE(balances.receivable, 0) AS receivable, %(aged_columns)s
               FROM balances
-              FULL JOIN sales ON sales.idx = balances.idx
-                             AND sales.partner_id = balances.partner_id
+              JOIN period ON period.idx = balances.idx
+              LEFT JOIN aged ON aged.partner_id = balances.partner_id AND aged.day = period.stop
              WHERE COALESCE(balances.opening, 0) != 0 OR COALESCE(balances.receivable, 0) != 0
-                OR sales.partner_id IS NOT NULL
         ), customer AS MATERIALIZED (
             SELECT partner.id, %(collector)s AS collector_id, partner.country_id,
                    ARRAY(SELECT rel.category_id FROM res_partner_res_partner_category_rel rel
-                          WHERE rel.partner_id = partner.id) AS tag_ids
+                          WHERE rel.partner_id = partner.id ORDER BY 1) AS tag_ids
               FROM res_partner partner
               JOIN res_company company ON company.id = %(company)s
-             WHERE partner.id IN (SELECT partner_id FROM figures)
+             WHERE partner.id IN (SELECT partner_id FROM figures
+                                  UNION SELECT partner_id FROM range_sales)
+        ), profile AS (
+            -- the figures of each period added up per customer profile: few rows
+            SELECT figures.period_idx, customer.collector_id, customer.country_id,
+                   customer.tag_ids, %(sums)s
+              FROM figures JOIN customer ON customer.id = figures.partner_id
+             GROUP BY 1, 2, 3, 4
+        ), profile_sales AS (
+            SELECT slice.period_idx, slice.idx, profile.collector_id, profile.country_id,
+                   profile.tag_ids, profile.amount
+              FROM (SELECT range_sales.start, range_sales.stop, customer.collector_id,
+                           customer.country_id, customer.tag_ids,
+                           SUM(range_sales.amount) AS amount
+                      FROM range_sales JOIN customer ON customer.id = range_sales.partner_id
+                     GROUP BY 1, 2, 3, 4, 5) profile
+              JOIN slice ON slice.start = profile.start AND slice.stop = profile.stop
+        ), keyed AS (
+            SELECT profile.*, 'company' AS dimension, 0 AS value_id FROM profile
+            UNION ALL
+            SELECT profile.*, 'collector', COALESCE(profile.collector_id, 0) FROM profile
+            UNION ALL
+            SELECT profile.*, 'country', COALESCE(profile.country_id, 0) FROM profile
+            UNION ALL
+            SELECT profile.*, 'tag', tag FROM profile, unnest(profile.tag_ids) AS tag
+        ), keyed_sales AS (
+            SELECT sales.*, 'company' AS dimension, 0 AS value_id FROM profile_sales sales
+            UNION ALL
+            SELECT sales.*, 'collector', COALESCE(sales.collector_id, 0)
+              FROM profile_sales sales
+            UNION ALL
+            SELECT sales.*, 'country', COALESCE(sales.country_id, 0) FROM profile_sales sales
+            UNION ALL
+            SELECT sales.*, 'tag', tag FROM profile_sales sales, unnest(sales.tag_ids) AS tag
+        ), total AS (
+            SELECT period_idx, dimension, value_id, %(sums)s
+              FROM keyed GROUP BY 1, 2, 3
+        ), total_sales AS (
+            SELECT period_idx, dimension, value_id,
+                   array_agg(idx ORDER BY idx) AS sales_idx,
+                   array_agg(amount ORDER BY idx) AS sales
+              FROM (SELECT period_idx, dimension, value_id, idx, SUM(amount) AS amount
+                      FROM keyed_sales GROUP BY 1, 2, 3, 4) summed
+             GROUP BY 1, 2, 3
+        ), customer_sales AS (
+            SELECT slice.period_idx, range_sales.partner_id,
+                   array_agg(slice.idx ORDER BY slice.idx) AS sales_idx,
+                   array_agg(range_sales.amount ORDER BY slice.idx) AS sales
+              FROM slice
+              JOIN range_sales ON range_sales.start = slice.start
+                              AND range_sales.stop = slice.stop
+             WHERE slice.period_idx = ANY(%(customer_periods)s::int[])
+             GROUP BY 1, 2
         )
-        SELECT figures.period_idx, figures.partner_id, customer.collector_id,
-               customer.country_id, customer.tag_ids, figures.opening, figures.receivable,
-               %(bucket_columns)s, figures.sales_idx, figures.sales
-          FROM figures
-          JOIN period ON period.idx = figures.period_idx
-          JOIN customer ON customer.id = figures.partner_id
-          LEFT JOIN aged ON aged.partner_id = figures.partner_id AND aged.day = period.stop
-         ORDER BY figures.period_idx, figures.partner_id
+        SELECT COALESCE(total.period_idx, total_sales.period_idx) AS period_idx,
+               COALESCE(total.dimension, total_sales.dimension) AS dimension,
+               COALESCE(total.value_id, total_sales.value_id) AS value_id,
+               NULL::int AS collector_id, %(total_columns)s,
+               total_sales.sales_idx, total_sales.sales
+          FROM total
+          FULL JOIN total_sales ON total_sales.period_idx = total.period_idx
+                               AND total_sales.dimension = total.dimension
+                               AND total_sales.value_id = total.value_id
+        UNION ALL
+        SELECT COALESCE(figures.period_idx, customer_sales.period_idx),
+               'customer',
+               COALESCE(figures.partner_id, customer_sales.partner_id),
+               customer.collector_id, %(customer_columns)s,
+               customer_sales.sales_idx, customer_sales.sales
+          FROM (SELECT * FROM figures
+                 WHERE figures.period_idx = ANY(%(customer_periods)s::int[])) figures
+          FULL JOIN customer_sales ON customer_sales.period_idx = figures.period_idx
+                                  AND customer_sales.partner_id = figures.partner_id
+          JOIN customer ON customer.id = COALESCE(figures.partner_id, customer_sales.partner_id)
+         ORDER BY 1
         """,
         items=SQL(RECEIVABLE_ITEMS),
         company=company_id,
@@ -259,16 +316,24 @@ def customer_figures(company_id, periods):
         last_end=ends[-1],
         first_end=ends[0],
         ends=ends,
-        buckets=buckets,
+        buckets=SQL(", ").join(
+            SQL(
+                "COALESCE(SUM(part.residual) FILTER (WHERE part.bucket = %s), 0) AS %s",
+                key,
+                SQL.identifier(key),
+            )
+            for key in keys
+        ),
         bucket=bucket_case(SQL("(stop.day - candidate.due)")),
+        aged_columns=columns("COALESCE(aged.%(name)s, 0) AS %(name)s", keys),
+        sums=columns("SUM(%(name)s) AS %(name)s"),
+        total_columns=columns("COALESCE(total.%(name)s, 0) AS %(name)s"),
+        customer_columns=columns("COALESCE(figures.%(name)s, 0)"),
         slice_periods=[row[0] for row in slices],
         slice_idx=[row[1] for row in slices],
         slice_starts=[row[2] for row in slices],
         slice_stops=[row[3] for row in slices],
         first_sale=min(row[2] for row in slices),
+        customer_periods=sorted(customer_periods),
         collector=collector("partner", "company"),
-        bucket_columns=SQL(", ").join(
-            SQL("COALESCE(aged.%s, 0) AS %s", SQL.identifier(key), SQL.identifier(key))
-            for key, _low, _high in AGED_BUCKETS
-        ),
     )

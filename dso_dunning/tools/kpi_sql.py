@@ -6,6 +6,7 @@ before ``D`` (``account_partial_reconcile.max_date``, the later date of the
 two matched items), so payments and credit notes dated later do not count.
 """
 
+import bisect
 import datetime
 
 from odoo.tools import SQL
@@ -83,21 +84,35 @@ def open_on(line, as_of):
 def _pass_dates(periods):
     """The dates a pass over ``periods`` reads the journal at, and their countback slices.
 
-    Returns ``(bounds, ends, slices)``: ``bounds`` the sorted distinct dates
-    a balance is taken at (each period's end and the day before its start),
-    ``ends`` the sorted distinct period ends (where items are aged),
-    ``slices`` one ``(period index, slice index, start, end)`` per countback
-    slice of each period, both indexes from 1.
+    Returns ``(bounds, slices)``: ``bounds`` the sorted distinct dates a
+    balance is taken at (each period's end and the day before its start),
+    ``slices`` one ``(period index, slice index, kind, start)`` per
+    countback slice of each period, both indexes from 1.
     """
-    bounds, ends, slices = set(), set(), []
+    bounds, slices = set(), []
     for pidx, period in enumerate(periods, start=1):
         bounds |= {period.end, period.start - datetime.timedelta(days=1)}
-        ends.add(period.end)
         slices.extend(
-            (pidx, sidx, piece.start, piece.end)
+            (pidx, sidx, period.kind, piece.start)
             for sidx, piece in enumerate(kpi.countback_slices(period), start=1)
         )
-    return sorted(bounds), sorted(ends), slices
+    return sorted(bounds), slices
+
+
+def _bucket_at(alias, low, high):
+    """The amount of the aged bucket from ``low`` to ``high`` days late in running sums ``alias``.
+
+    ``open``: the residual of the open items; ``past_N``: its part more than N
+    days past due (``period_rows``); a bucket is the difference of two.
+    """
+
+    def past(days):
+        if days is None:
+            return SQL("COALESCE(%s, 0)", SQL.identifier(alias, "open"))
+        return SQL("COALESCE(%s, 0)", SQL.identifier(alias, f"past_{days}"))
+
+    over = past(low - 1) if low is not None else past(None)
+    return over if high is None else SQL("%s - %s", over, past(high))
 
 
 def period_rows(company_id, periods, customer_periods):
@@ -115,21 +130,35 @@ def period_rows(company_id, periods, customer_periods):
     countback slices that has any, by slice index, the most recent first).
     The company's row is there only when the period has any figure.
 
-    The journal is read once for all the periods: balances are summed per
-    partner and interval between two consecutive dates read, then added up
-    to each date; each item is an interval, open from its date until its
-    last reconciliation (``max_date``; for ever if not reconciled), joined
-    to the period ends it covers, its residual there being its balance less
-    the reconciliations dated on or before that end; sales are summed once
-    per partner and distinct slice. Totals are added up per period and
-    customer profile (collector, country, tags) first, then per dimension
-    value, so that their cost does not grow with the customers.
+    The journal is read once for all the periods, and what is read does not
+    grow with them: every amount is a flow, dated, into a customer's balance
+    and into one aged bucket; the flows are summed per customer between two
+    consecutive dates read, then added up to each date. An open item is its
+    balance, flowing in on its date, and each of its reconciliations (their
+    ``max_date``, the later date of the two matched items), flowing out on
+    that date; each of these pieces moves from bucket to bucket as the item
+    ages (out of "not due" the day after its due date, and so on), so its
+    residual on a date lies in the bucket of that date. Sales are summed
+    once per customer and month (ISO week). Totals are added up per period
+    and customer profile (collector, country, tags) first, then per value.
     """
-    bounds, ends, slices = _pass_dates(periods)
-    # width_bucket counts the thresholds <= date: with the day after each
-    # bound, an item goes to the first bound on or after its date
+    bounds, slices = _pass_dates(periods)
+    # width_bucket counts the thresholds <= day: with the day after each
+    # bound, a flow goes to the first bound on or after its day
     thresholds = [bound + datetime.timedelta(days=1) for bound in bounds]
+    ends = [period.end for period in periods]
     keys = [key for key, _low, _high in AGED_BUCKETS]
+    kinds = sorted({period.kind for period in periods})
+    # the bounds of the periods with customer rows
+    coarse = sorted(
+        {
+            day
+            for idx, period in enumerate(periods, start=1)
+            if idx in customer_periods
+            for day in (period.end, period.start - datetime.timedelta(days=1))
+        }
+    )
+    flows = ["balance", "open", *(f"past_{h}" for _k, _l, h in AGED_BUCKETS if h is not None)]
 
     def columns(template, names=("opening", "receivable", *keys)):
         return SQL(", ").join(SQL(template, name=SQL.identifier(name)) for name in names)
@@ -142,110 +171,141 @@ def period_rows(company_id, periods, customer_periods):
                    array_position(%(bounds)s::date[], (period.start - 1)::date) AS open_bound
               FROM unnest(%(starts)s::date[], %(stops)s::date[])
                    WITH ORDINALITY AS period(start, stop, idx)
-        ), moves AS MATERIALIZED (
-            SELECT line.partner_id,
-                   width_bucket(line.date, %(thresholds)s::date[]) + 1 AS bound,
-                   SUM(line.balance) AS amount
-              FROM %(items)s
-             WHERE line.company_id = %(company)s AND line.parent_state = 'posted'
-               AND line.date <= %(last)s AND line.partner_id IS NOT NULL
-             GROUP BY 1, 2
-        ), cumul AS MATERIALIZED (
-            SELECT partners.partner_id, bound.idx AS bound,
-                   SUM(moves.amount) OVER (PARTITION BY partners.partner_id ORDER BY bound.idx)
-                       AS balance
-              FROM (SELECT DISTINCT partner_id FROM moves) partners
-             CROSS JOIN generate_series(1, %(bound_count)s) AS bound(idx)
-              LEFT JOIN moves ON moves.partner_id = partners.partner_id
-                             AND moves.bound = bound.idx
-        ), balances AS (
-            SELECT period.idx, closing.partner_id,
-                   opening.balance AS opening, closing.balance AS receivable
-              FROM period
-              JOIN cumul closing ON closing.bound = period.end_bound
-              LEFT JOIN cumul opening ON opening.bound = period.open_bound
-                                     AND opening.partner_id = closing.partner_id
         ), settlement AS NOT MATERIALIZED (
             SELECT p.debit_move_id AS line_id, p.max_date, -p.amount AS amount
               FROM account_partial_reconcile p
             UNION ALL
             SELECT p.credit_move_id, p.max_date, p.amount FROM account_partial_reconcile p
+        ), late AS MATERIALIZED (
+            SELECT s.line_id, MAX(s.max_date) AS settled
+              FROM settlement s WHERE s.max_date > %(first_end)s GROUP BY 1
         ), candidate AS MATERIALIZED (
+            -- the items that may be open at a period end: not reconciled, or settled later
             SELECT line.id, line.partner_id, line.date, line.balance, line.reconciled,
-                   COALESCE(line.date_maturity, line.date) AS due,
-                   CASE WHEN line.reconciled
-                        THEN (SELECT MAX(s.max_date) FROM settlement s WHERE s.line_id = line.id)
-                   END AS settled
+                   late.settled, COALESCE(line.date_maturity, line.date) AS due
+              FROM %(items)s
+              LEFT JOIN late ON late.line_id = line.id
+             WHERE line.company_id = %(company)s AND line.parent_state = 'posted'
+               AND line.date <= %(last)s AND line.partner_id IS NOT NULL
+               AND (NOT line.reconciled OR late.line_id IS NOT NULL)
+        ), piece AS MATERIALIZED (
+            SELECT candidate.partner_id, candidate.due, candidate.reconciled,
+                   candidate.settled, candidate.date AS day, candidate.balance AS amount
+              FROM candidate
+            UNION ALL
+            SELECT candidate.partner_id, candidate.due, candidate.reconciled,
+                   candidate.settled, s.max_date, s.amount
+              FROM candidate JOIN settlement s ON s.line_id = candidate.id
+             WHERE s.max_date <= %(last)s
+        ), flow AS (
+            SELECT line.partner_id, line.date AS day, 'balance' AS key, line.balance AS amount
               FROM %(items)s
              WHERE line.company_id = %(company)s AND line.parent_state = 'posted'
-               AND line.date <= %(last_end)s AND line.partner_id IS NOT NULL
-               AND (NOT line.reconciled
-                    OR line.id IN (SELECT s.line_id FROM settlement s
-                                    WHERE s.max_date > %(first_end)s))
-        ), open_item AS MATERIALIZED (
-            SELECT candidate.id, candidate.partner_id, stop.day, candidate.balance,
-                   %(bucket)s AS bucket
-              FROM candidate
-              JOIN unnest(%(ends)s::date[]) AS stop(day)
-                ON stop.day >= candidate.date
-               AND (NOT candidate.reconciled OR candidate.settled > stop.day)
-        ), part AS (
-            SELECT open_item.partner_id, open_item.day, open_item.bucket,
-                   open_item.balance AS residual
-              FROM open_item
+               AND line.date <= %(last)s AND line.partner_id IS NOT NULL
             UNION ALL
-            SELECT open_item.partner_id, open_item.day, open_item.bucket, s.amount
-              FROM open_item
-              JOIN settlement s ON s.line_id = open_item.id AND s.max_date <= open_item.day
-        ), aged AS (
-            SELECT part.partner_id, part.day, %(buckets)s
-              FROM part GROUP BY part.partner_id, part.day
+            SELECT piece.partner_id, piece.day, 'open', piece.amount FROM piece
+            UNION ALL
+            -- what is more than N days past due on a day D is the pieces dated on or
+            -- before D of the items due before D - N: the pieces whose later date of
+            -- the two (their own, the due date + N + 1) is on or before D; none for an
+            -- item settled by then (its pieces add up to nothing)
+            SELECT piece.partner_id, GREATEST(piece.day, piece.due + past.days + 1),
+                   past.key, piece.amount
+              FROM piece CROSS JOIN unnest(%(past_keys)s::varchar[], %(past_days)s::int[])
+                                    AS past(key, days)
+             WHERE piece.due + past.days + 1 <= %(last)s
+               AND NOT (piece.reconciled AND piece.settled <= piece.due + past.days + 1)
+        ), delta AS MATERIALIZED (
+            SELECT flow.partner_id, width_bucket(flow.day, %(thresholds)s::date[]) + 1 AS bound,
+                   %(delta_sums)s
+              FROM flow GROUP BY 1, 2
         ), slice AS MATERIALIZED (
             SELECT * FROM unnest(%(slice_periods)s::int[], %(slice_idx)s::int[],
-                                 %(slice_starts)s::date[], %(slice_stops)s::date[])
-                          AS slice(period_idx, idx, start, stop)
+                                 %(slice_kinds)s::varchar[], %(slice_starts)s::date[])
+                          AS slice(period_idx, idx, kind, start)
         ), range_sales AS MATERIALIZED (
-            SELECT line.partner_id, piece.start, piece.stop, SUM(line.balance) AS amount
+            -- sales per customer and month (ISO week): the slices are whole months
+            -- (weeks) but the current one, which ends on the last day read
+            SELECT line.partner_id, kind.kind,
+                   date_trunc(kind.kind, line.date::timestamp)::date AS start,
+                   SUM(line.balance) AS amount
               FROM %(items)s
               JOIN account_move move ON move.id = line.move_id
-              JOIN (SELECT DISTINCT start, stop FROM slice) piece
-                ON line.date BETWEEN piece.start AND piece.stop
+             CROSS JOIN unnest(%(kinds)s::varchar[], %(kind_starts)s::date[]) AS kind(kind, first)
              WHERE line.company_id = %(company)s AND line.parent_state = 'posted'
-               AND line.date BETWEEN %(first_sale)s AND %(last_end)s
+               AND line.date BETWEEN kind.first AND %(last_end)s
                AND move.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
                AND line.partner_id IS NOT NULL
              GROUP BY 1, 2, 3
-        ), figures AS MATERIALIZED (
-            SELECT balances.idx AS period_idx, balances.partner_id,
-                   COALESCE(balances.opening, 0) AS opening,
-                   COALESCE(balances.receivable, 0) AS receivable, %(aged_columns)s
-              FROM balances
-              JOIN period ON period.idx = balances.idx
-              LEFT JOIN aged ON aged.partner_id = balances.partner_id AND aged.day = period.stop
-             WHERE COALESCE(balances.opening, 0) != 0 OR COALESCE(balances.receivable, 0) != 0
         ), customer AS MATERIALIZED (
-            SELECT partner.id, %(collector)s AS collector_id, partner.country_id,
-                   ARRAY(SELECT rel.category_id FROM res_partner_res_partner_category_rel rel
-                          WHERE rel.partner_id = partner.id ORDER BY 1) AS tag_ids
-              FROM res_partner partner
-              JOIN res_company company ON company.id = %(company)s
-             WHERE partner.id IN (SELECT partner_id FROM figures
-                                  UNION SELECT partner_id FROM range_sales)
+            SELECT customer.*,
+                   -- running sums add up: the totals run over the customers' profiles
+                   -- (collector, country, tags), few, rather than over the customers
+                   DENSE_RANK() OVER (ORDER BY COALESCE(customer.collector_id, 0),
+                                               COALESCE(customer.country_id, 0),
+                                               customer.tag_ids) AS profile_id
+              FROM (SELECT partner.id, %(collector)s AS collector_id, partner.country_id,
+                           ARRAY(SELECT tag.category_id
+                                   FROM res_partner_res_partner_category_rel tag
+                                  WHERE tag.partner_id = partner.id ORDER BY 1) AS tag_ids
+                      FROM res_partner partner
+                      JOIN res_company company ON company.id = %(company)s
+                     WHERE partner.id IN (SELECT partner_id FROM delta
+                                          UNION SELECT partner_id FROM range_sales)) customer
+        ), profile_delta AS MATERIALIZED (
+            SELECT customer.profile_id, delta.bound, %(resums)s
+              FROM delta JOIN customer ON customer.id = delta.partner_id
+             GROUP BY 1, 2
+        ), profile_cumul AS MATERIALIZED (
+            SELECT profiles.profile_id, bound.idx AS bound, %(cumul_sums)s
+              FROM (SELECT DISTINCT profile_id FROM profile_delta) profiles
+             CROSS JOIN generate_series(1, %(bound_count)s) AS bound(idx)
+              LEFT JOIN profile_delta delta ON delta.profile_id = profiles.profile_id
+                                           AND delta.bound = bound.idx
+            WINDOW running AS (PARTITION BY profiles.profile_id ORDER BY bound.idx)
         ), profile AS (
-            -- the figures of each period added up per customer profile: few rows
-            SELECT figures.period_idx, customer.collector_id, customer.country_id,
-                   customer.tag_ids, %(sums)s
-              FROM figures JOIN customer ON customer.id = figures.partner_id
-             GROUP BY 1, 2, 3, 4
+            SELECT period.idx AS period_idx, owner.collector_id, owner.country_id,
+                   owner.tag_ids, COALESCE(opening.balance, 0) AS opening,
+                   COALESCE(closing.balance, 0) AS receivable, %(closing_buckets)s
+              FROM period
+              JOIN profile_cumul closing ON closing.bound = period.end_bound
+              JOIN profile_cumul opening ON opening.bound = period.open_bound
+                                        AND opening.profile_id = closing.profile_id
+              JOIN (SELECT DISTINCT profile_id, collector_id, country_id, tag_ids
+                      FROM customer) owner ON owner.profile_id = closing.profile_id
+             WHERE COALESCE(opening.balance, 0) != 0 OR COALESCE(closing.balance, 0) != 0
+        ), customer_delta AS (
+            -- the customers' own running sums: only at the bounds of the periods with
+            -- customer rows (each bound read moved to the first of those on or after it)
+            SELECT delta.partner_id, (%(coarse)s::int[])[delta.bound] AS bound, %(resums)s
+              FROM delta GROUP BY 1, 2
+        ), customer_cumul AS MATERIALIZED (
+            SELECT partners.partner_id, bound.idx AS bound, %(cumul_sums)s
+              FROM (SELECT DISTINCT partner_id FROM customer_delta) partners
+             CROSS JOIN generate_series(1, %(coarse_count)s) AS bound(idx)
+              LEFT JOIN customer_delta delta ON delta.partner_id = partners.partner_id
+                                            AND delta.bound = bound.idx
+            WINDOW running AS (PARTITION BY partners.partner_id ORDER BY bound.idx)
+        ), figures AS MATERIALIZED (
+            SELECT period.idx AS period_idx, closing.partner_id,
+                   COALESCE(opening.balance, 0) AS opening,
+                   COALESCE(closing.balance, 0) AS receivable, %(closing_buckets)s
+              FROM unnest(%(coarse_ends)s::int[], %(coarse_opens)s::int[])
+                   WITH ORDINALITY AS period(end_bound, open_bound, idx)
+              JOIN customer_cumul closing ON closing.bound = period.end_bound
+              JOIN customer_cumul opening ON opening.bound = period.open_bound
+                                         AND opening.partner_id = closing.partner_id
+             WHERE COALESCE(opening.balance, 0) != 0 OR COALESCE(closing.balance, 0) != 0
         ), profile_sales AS (
-            SELECT slice.period_idx, slice.idx, profile.collector_id, profile.country_id,
-                   profile.tag_ids, profile.amount
-              FROM (SELECT range_sales.start, range_sales.stop, customer.collector_id,
-                           customer.country_id, customer.tag_ids,
+            SELECT slice.period_idx, slice.idx, owner.collector_id, owner.country_id,
+                   owner.tag_ids, profile.amount
+              FROM (SELECT range_sales.kind, range_sales.start, customer.profile_id,
                            SUM(range_sales.amount) AS amount
                       FROM range_sales JOIN customer ON customer.id = range_sales.partner_id
-                     GROUP BY 1, 2, 3, 4, 5) profile
-              JOIN slice ON slice.start = profile.start AND slice.stop = profile.stop
+                     GROUP BY 1, 2, 3) profile
+              JOIN slice ON slice.kind = profile.kind AND slice.start = profile.start
+              JOIN (SELECT DISTINCT profile_id, collector_id, country_id, tag_ids
+                      FROM customer) owner ON owner.profile_id = profile.profile_id
         ), keyed AS (
             SELECT profile.*, 'company' AS dimension, 0 AS value_id FROM profile
             UNION ALL
@@ -278,8 +338,8 @@ def period_rows(company_id, periods, customer_periods):
                    array_agg(slice.idx ORDER BY slice.idx) AS sales_idx,
                    array_agg(range_sales.amount ORDER BY slice.idx) AS sales
               FROM slice
-              JOIN range_sales ON range_sales.start = slice.start
-                              AND range_sales.stop = slice.stop
+              JOIN range_sales ON range_sales.kind = slice.kind
+                              AND range_sales.start = slice.start
              WHERE slice.period_idx = ANY(%(customer_periods)s::int[])
              GROUP BY 1, 2
         )
@@ -311,29 +371,48 @@ def period_rows(company_id, periods, customer_periods):
         bound_count=len(bounds),
         thresholds=thresholds,
         starts=[period.start for period in periods],
-        stops=[period.end for period in periods],
+        stops=ends,
         last=bounds[-1],
-        last_end=ends[-1],
-        first_end=ends[0],
-        ends=ends,
-        buckets=SQL(", ").join(
-            SQL(
-                "COALESCE(SUM(part.residual) FILTER (WHERE part.bucket = %s), 0) AS %s",
-                key,
-                SQL.identifier(key),
-            )
-            for key in keys
+        last_end=max(ends),
+        first_end=min(ends),
+        past_keys=[f"past_{high}" for _key, _low, high in AGED_BUCKETS if high is not None],
+        past_days=[high for _key, _low, high in AGED_BUCKETS if high is not None],
+        delta_sums=SQL(", ").join(
+            SQL("SUM(flow.amount) FILTER (WHERE flow.key = %s) AS %s", key, SQL.identifier(key))
+            for key in flows
         ),
-        bucket=bucket_case(SQL("(stop.day - candidate.due)")),
-        aged_columns=columns("COALESCE(aged.%(name)s, 0) AS %(name)s", keys),
+        cumul_sums=SQL(", ").join(
+            SQL("SUM(delta.%s) OVER running AS %s", SQL.identifier(key), SQL.identifier(key))
+            for key in flows
+        ),
+        resums=SQL(", ").join(
+            SQL("SUM(delta.%s) AS %s", SQL.identifier(key), SQL.identifier(key)) for key in flows
+        ),
+        coarse=[bisect.bisect_left(coarse, bound) + 1 for bound in bounds],
+        coarse_count=len(coarse),
+        coarse_ends=[
+            coarse.index(period.end) + 1 if idx in customer_periods else None
+            for idx, period in enumerate(periods, start=1)
+        ],
+        coarse_opens=[
+            coarse.index(period.start - datetime.timedelta(days=1)) + 1
+            if idx in customer_periods
+            else None
+            for idx, period in enumerate(periods, start=1)
+        ],
+        closing_buckets=SQL(", ").join(
+            SQL("%s AS %s", _bucket_at("closing", low, high), SQL.identifier(key))
+            for key, low, high in AGED_BUCKETS
+        ),
         sums=columns("SUM(%(name)s) AS %(name)s"),
         total_columns=columns("COALESCE(total.%(name)s, 0) AS %(name)s"),
         customer_columns=columns("COALESCE(figures.%(name)s, 0)"),
         slice_periods=[row[0] for row in slices],
         slice_idx=[row[1] for row in slices],
-        slice_starts=[row[2] for row in slices],
-        slice_stops=[row[3] for row in slices],
-        first_sale=min(row[2] for row in slices),
+        slice_kinds=[row[2] for row in slices],
+        slice_starts=[row[3] for row in slices],
+        kinds=kinds,
+        kind_starts=[min(row[3] for row in slices if row[2] == kind) for kind in kinds],
         customer_periods=sorted(customer_periods),
         collector=collector("partner", "company"),
     )

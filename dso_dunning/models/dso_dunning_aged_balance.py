@@ -73,9 +73,17 @@ class DsoDunningAgedBalance(models.Model):
             # today: the journal's own residuals, on the open items only
             residual = SQL("line.amount_residual")
             open_items = SQL("NOT line.reconciled AND line.amount_residual != 0")
+            settlements = SQL("")
         else:
-            residual = kpi_sql.residual_at("line", as_of)
-            open_items = SQL("line.date <= %s AND %s", as_of, kpi_sql.open_on("line", as_of))
+            # then: the balance less what was settled by then, on the items not
+            # reconciled, or reconciled later
+            residual = SQL("line.balance + COALESCE(settlement.settled, 0)")
+            open_items = SQL("line.date <= %s AND (NOT line.reconciled OR settlement.later)", as_of)
+            settlements = SQL(
+                "LEFT JOIN %s AS settlement ON settlement.line_id = line.id",
+                kpi_sql.settlements_on(as_of),
+            )
+        joins, collector = kpi_sql.collector_joins("partner", "company")
         return SQL(
             """
             SELECT item.id, item.id AS move_line_id, item.move_id, item.partner_id,
@@ -89,14 +97,17 @@ class DsoDunningAgedBalance(models.Model):
                          %(as_of)s::date - COALESCE(line.date_maturity, line.date) AS days_late,
                          %(residual)s AS residual
                     FROM %(items)s
+                    %(settlements)s
                    WHERE line.parent_state = 'posted' AND line.partner_id IS NOT NULL
                      AND %(open_items)s
               ) item
               JOIN res_partner partner ON partner.id = item.partner_id
               JOIN res_company company ON company.id = item.company_id
+              %(collector_joins)s
              WHERE item.residual != 0
             """,
-            collector=kpi_sql.collector("partner", "company"),
+            collector=collector,
+            collector_joins=joins,
             as_of=as_of,
             bucket=kpi_sql.bucket_case(SQL("item.days_late")),
             bucket_amounts=SQL(", ").join(
@@ -111,4 +122,5 @@ class DsoDunningAgedBalance(models.Model):
             residual=residual,
             items=SQL(kpi_sql.RECEIVABLE_ITEMS),
             open_items=open_items,
+            settlements=settlements,
         )

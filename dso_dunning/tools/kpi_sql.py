@@ -22,24 +22,30 @@ RECEIVABLE_ITEMS = """
 """
 
 
-def collector(partner, company):
+def collector_joins(partner, company):
     """The collector of customer ``partner`` in ``company`` (aliases), as the planning takes it.
 
     Own collector, else the company's default, else the salesperson; an
-    archived user is skipped (``res.partner._dunning_collector``).
+    archived user is skipped (``res.partner._dunning_collector``). Returns
+    ``(joins, expression)``: the LEFT JOINs to add after ``partner`` and
+    ``company``, and the collector's id over them (joins rather than a
+    sub-select per row: 4.2 s to 1.x s over 866,840 items at L).
     """
-    return SQL(
-        """COALESCE(
-            (SELECT own.id FROM res_users own
-              WHERE own.id = (%(partner)s.dunning_collector_id ->> %(company)s.id::text)::int
-                AND own.active),
-            (SELECT dflt.id FROM res_users dflt
-              WHERE dflt.id = %(company)s.dunning_default_collector_id AND dflt.active),
-            (SELECT sales.id FROM res_users sales
-              WHERE sales.id = %(partner)s.user_id AND sales.active))""",
+    joins = SQL(
+        """LEFT JOIN res_users own_collector
+                  ON own_collector.id
+                     = (%(partner)s.dunning_collector_id ->> %(company)s.id::text)::int
+                 AND own_collector.active
+           LEFT JOIN res_users default_collector
+                  ON default_collector.id = %(company)s.dunning_default_collector_id
+                 AND default_collector.active
+           LEFT JOIN res_users salesperson
+                  ON salesperson.id = %(partner)s.user_id AND salesperson.active""",
         partner=SQL.identifier(partner),
         company=SQL.identifier(company),
     )
+    expression = SQL("COALESCE(own_collector.id, default_collector.id, salesperson.id)")
+    return joins, expression
 
 
 def bucket_case(days_late):
@@ -55,28 +61,27 @@ def bucket_case(days_late):
     )
 
 
-def residual_at(line, as_of):
-    """The residual of journal item ``line`` (alias) on date ``as_of``, company currency."""
-    return SQL(
-        """%(line)s.balance
-           - COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
-                        WHERE p.debit_move_id = %(line)s.id AND p.max_date <= %(as_of)s), 0)
-           + COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
-                        WHERE p.credit_move_id = %(line)s.id AND p.max_date <= %(as_of)s), 0)""",
-        line=SQL.identifier(line),
-        as_of=as_of,
-    )
+def settlements_on(as_of):
+    """Per journal item reconciled, what its reconciliations dated on or before ``as_of`` settled.
 
-
-def open_on(line, as_of):
-    """``line`` (alias) may have a residual on ``as_of``: not reconciled, or reconciled later."""
+    Rows ``(line_id, settled, later)``: ``settled`` the sum of those
+    reconciliations (signed: adding it to the item's balance gives its
+    residual on ``as_of``), ``later`` whether any is dated after it (the
+    item may be open on ``as_of`` though reconciled today). One pass over
+    ``account_partial_reconcile``, joined to the items by hash rather than
+    looked up item by item.
+    """
     return SQL(
-        """(NOT %(line)s.reconciled
-            OR EXISTS (SELECT FROM account_partial_reconcile p
-                        WHERE p.debit_move_id = %(line)s.id AND p.max_date > %(as_of)s)
-            OR EXISTS (SELECT FROM account_partial_reconcile p
-                        WHERE p.credit_move_id = %(line)s.id AND p.max_date > %(as_of)s))""",
-        line=SQL.identifier(line),
+        """(SELECT part.line_id,
+                   COALESCE(SUM(part.amount) FILTER (WHERE part.max_date <= %(as_of)s), 0)
+                       AS settled,
+                   bool_or(part.max_date > %(as_of)s) AS later
+              FROM (SELECT p.debit_move_id AS line_id, p.max_date, -p.amount AS amount
+                      FROM account_partial_reconcile p
+                    UNION ALL
+                    SELECT p.credit_move_id, p.max_date, p.amount
+                      FROM account_partial_reconcile p) part
+             GROUP BY part.line_id)""",
         as_of=as_of,
     )
 
@@ -143,6 +148,7 @@ def period_rows(company_id, periods, customer_periods):
     and customer profile (collector, country, tags) first, then per value.
     """
     bounds, slices = _pass_dates(periods)
+    collector_joins_sql, collector_expression = collector_joins("partner", "company")
     # width_bucket counts the thresholds <= day: with the day after each
     # bound, a flow goes to the first bound on or after its day
     thresholds = [bound + datetime.timedelta(days=1) for bound in bounds]
@@ -250,6 +256,7 @@ def period_rows(company_id, periods, customer_periods):
                                   WHERE tag.partner_id = partner.id ORDER BY 1) AS tag_ids
                       FROM res_partner partner
                       JOIN res_company company ON company.id = %(company)s
+                      %(collector_joins)s
                      WHERE partner.id IN (SELECT partner_id FROM delta
                                           UNION SELECT partner_id FROM range_sales)) customer
         ), profile_delta AS MATERIALIZED (
@@ -414,5 +421,6 @@ def period_rows(company_id, periods, customer_periods):
         kinds=kinds,
         kind_starts=[min(row[3] for row in slices if row[2] == kind) for kind in kinds],
         customer_periods=sorted(customer_periods),
-        collector=collector("partner", "company"),
+        collector=collector_expression,
+        collector_joins=collector_joins_sql,
     )

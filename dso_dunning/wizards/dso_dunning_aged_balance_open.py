@@ -1,5 +1,6 @@
 from odoo import fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..models.dso_dunning_aged_balance import AS_OF_KEY
 
@@ -29,6 +30,6 @@ class DsoDunningAgedBalanceOpen(models.TransientModel):
         )
         action["context"] = {**action["context"], AS_OF_KEY: fields.Date.to_string(self.as_of)}
         action["name"] = action["display_name"] = self.env._(
-            "Aged Balance as of %(date)s", date=fields.Date.to_string(self.as_of)
+            "Aged Balance as of %(date)s", date=format_date(self.env, self.as_of)
         )
         return action

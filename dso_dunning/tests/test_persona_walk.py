@@ -1,0 +1,63 @@
+import datetime
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import DunningPlanningCase, DunningUsersMixin
+
+
+@tagged("post_install", "-at_install")
+class TestFrenchCollectorReads(DunningUsersMixin, DunningPlanningCase):
+    """What a French collector read wrong while walking through the demo: a button
+    that said "Ouverte" (an open promise) instead of what it does, and dates and
+    amounts written the way the database stores them (2026-11-04, 8891.46)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._create_dunning_users()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["dso_dunning"], ["fr_FR"], overwrite=True)
+        cls.user_collector.lang = "fr_FR"
+        cls.customer = cls._create_customer("Maison Écluse")
+        cls.invoice = cls._create_overdue_invoice(cls.customer, days_overdue=33, amount=8891.46)
+
+    def test_aged_balance_as_of_a_date_says_what_its_button_does(self):
+        # what the web client sends for a French user
+        Wizard = (
+            self.env["dso.dunning.aged.balance.open"]
+            .with_user(self.user_collector)
+            .with_context(lang="fr_FR")
+        )
+        arch = Wizard.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('string="Afficher la balance âgée"', arch)
+        self.assertNotIn("Ouverte", arch)
+        action = Wizard.create({"as_of": datetime.date(2026, 2, 28)}).action_open()
+        self.assertEqual(action["name"], "Balance âgée au 28/02/2026")
+        english = Wizard.with_context(lang="en_US").create({"as_of": datetime.date(2026, 2, 28)})
+        self.assertEqual(english.action_open()["name"], "Aged Balance as of 02/28/2026")
+
+    def test_items_of_a_promise_read_with_dates_and_amounts_of_the_users_language(self):
+        item = self.invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        promise = (
+            self.env["dso.dunning.commitment"]
+            .with_user(self.user_collector)
+            .with_context(lang="fr_FR")
+            .create(
+                {
+                    "kind": "promise",
+                    "partner_id": self.customer.id,
+                    "date": item.date_maturity + datetime.timedelta(days=40),
+                    "move_line_ids": [Command.set(item.ids)],
+                }
+            )
+        )
+        summary = promise.item_summary
+        due = item.date_maturity
+        self.assertIn(f"{self.invoice.name}, échéance {due:%d/%m/%Y}", summary)
+        self.assertIn("8\N{NO-BREAK SPACE}891,46", summary)
+        self.assertIn(self.company.currency_id.symbol, summary)
+        self.assertNotIn(due.isoformat(), summary)
+        self.assertNotIn("8891.46", summary)

@@ -1,7 +1,7 @@
 import datetime
 
 from odoo import Command
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import DunningPlanningCase, DunningUsersMixin
 
@@ -61,3 +61,36 @@ class TestFrenchCollectorReads(DunningUsersMixin, DunningPlanningCase):
         self.assertIn(self.company.currency_id.symbol, summary)
         self.assertNotIn(due.isoformat(), summary)
         self.assertNotIn("8891.46", summary)
+
+    def test_a_french_resolver_reads_his_to_dos_in_french(self):
+        """Paul, a French salesman, resolves the disputes an English-speaking credit
+        manager hands him: his to-dos were written in the manager's language, and
+        the nightly follow-up of a late dispute in the cron's."""
+        paul = new_test_user(self.env, login="dso_paul", groups="base.group_user", lang="fr_FR")
+        item = self.invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        dispute = (
+            self.env["dso.dunning.commitment"]
+            .with_user(self.user_manager)
+            .with_context(lang="en_US")
+            .create(
+                {
+                    "kind": "dispute",
+                    "partner_id": self.customer.id,
+                    "dispute_type_id": self.env.ref(
+                        "dso_dunning.dso_dunning_dispute_type_price"
+                    ).id,
+                    "resolver_id": paul.id,
+                    "date": item.date_maturity + datetime.timedelta(days=40),
+                    "move_line_ids": [Command.set(item.ids)],
+                }
+            )
+        )
+        self.assertEqual(dispute.activity_ids.mapped("summary"), ["Résoudre ce litige"])
+        late = dispute.date + datetime.timedelta(days=1)
+        dispute.with_context(lang="en_US")._follow_up_late_disputes(late)
+        self.assertIn(
+            "Litige au-delà de sa date cible : résolvez-le ou fixez une nouvelle date",
+            dispute.activity_ids.mapped("summary"),
+        )

@@ -368,6 +368,11 @@ class TestPortalActions(DunningPortalCase):
         self.assertIn("1&nbsp;500,00", reply.body)
         self.assertIn(self.company.currency_id.symbol, reply.body)
         self.assertNotIn(promised.isoformat(), reply.body)
+        # the collector's to-do speaks the collector's language, not the customer's
+        to_do = self.action.activity_ids.filtered(lambda a: a.user_id == self.user_collector)
+        self.assertTrue(to_do)
+        self.assertTrue(all(a.summary.startswith("Customer page: ") for a in to_do))
+        self.assertTrue(all("Customer page — Portal Customer SA" in a.summary for a in to_do))
 
     @mute_logger("odoo.http")
     def test_replies_refuse_bad_input_and_foreign_items(self):

@@ -32,8 +32,9 @@ class TestFrenchCollectorReads(DunningUsersMixin, DunningPlanningCase):
         arch = Wizard.get_views([(False, "form")])["views"]["form"]["arch"]
         self.assertIn('string="Afficher la balance âgée"', arch)
         self.assertNotIn("Ouverte", arch)
-        action = Wizard.create({"as_of": datetime.date(2026, 2, 28)}).action_open()
-        self.assertEqual(action["name"], "Balance âgée au 28/02/2026")
+        wizard = Wizard.create({"as_of": datetime.date(2026, 2, 28)})
+        self.assertEqual(wizard.display_name, "Balance âgée au 28/02/2026")
+        self.assertEqual(wizard.action_open()["name"], "Balance âgée au 28/02/2026")
         english = Wizard.with_context(lang="en_US").create({"as_of": datetime.date(2026, 2, 28)})
         self.assertEqual(english.action_open()["name"], "Aged Balance as of 02/28/2026")
 

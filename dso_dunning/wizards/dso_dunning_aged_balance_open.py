@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
@@ -18,6 +18,15 @@ class DsoDunningAgedBalanceOpen(models.TransientModel):
         help="Items posted after this date are left out; payments and credit notes reconciled "
         "after it are ignored.",
     )
+
+    @api.depends("as_of")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # the page's title, as the report it opens is named (not 2026-12-07)
+        for wizard in self:
+            wizard.display_name = self.env._(
+                "Aged Balance as of %(date)s", date=format_date(self.env, wizard.as_of)
+            )
 
     def action_open(self):
         self.ensure_one()

@@ -82,7 +82,7 @@ registry.category("web_tour.tours").add("dso_dunning_kpi_cockpit", {
             run: "edit 02/28/2026 && press Enter",
         },
         {
-            trigger: ".modal-footer button[name=action_open]",
+            trigger: ".o_form_view button[name=action_open]",
             run: "click",
         },
         {

@@ -247,6 +247,10 @@ class DsoDunningCommitment(models.Model):
             return
         mixins = set(self.env["mail.thread"]._fields) | set(self.env["mail.activity.mixin"]._fields)
         if vals.keys() - RESOLVER_FIELDS - mixins:
+            if self.env.user.has_group("dso_dunning.group_dso_dunning_auditor"):
+                raise AccessError(
+                    self.env._("As auditor you read commitments: you change nothing.")
+                )
             raise AccessError(
                 self.env._("As resolver you may only progress, resolve or comment a dispute.")
             )

@@ -1,6 +1,7 @@
 import datetime
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
 from .common import DunningPlanningCase, DunningUsersMixin
@@ -95,3 +96,26 @@ class TestFrenchCollectorReads(DunningUsersMixin, DunningPlanningCase):
             "Litige au-delà de sa date cible : résolvez-le ou fixez une nouvelle date",
             dispute.activity_ids.mapped("summary"),
         )
+
+    def test_an_auditor_is_told_she_reads_only(self):
+        """Anne, auditor, tried "Send the confirmation" on a promise through JSON-RPC:
+        refused, but told "As resolver you may only…" — she resolves nothing."""
+        item = self.invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        promise = self.env["dso.dunning.commitment"].create(
+            {
+                "kind": "promise",
+                "partner_id": self.customer.id,
+                "date": item.date_maturity + datetime.timedelta(days=40),
+                "move_line_ids": [Command.set(item.ids)],
+            }
+        )
+        with self.assertRaises(AccessError) as refused:
+            promise.with_user(self.user_auditor).write({"amount": 1.0})
+        self.assertNotIn("As resolver", str(refused.exception))
+        self.assertIn("read", str(refused.exception))
+        self.customer.email = "compta@ecluse.example"
+        with self.assertRaises(AccessError):
+            promise.with_user(self.user_auditor).action_send_confirmation()
+        self.assertEqual(promise.amount, 8891.46)

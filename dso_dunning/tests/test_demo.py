@@ -229,6 +229,20 @@ class TestDemo(HttpCase):
         self.assertIn("Appeler le contact de recouvrement", notes)
         self.assertNotIn("Call the collection contact", notes)
 
+    def test_demo_replies_and_notes_are_in_their_authors_language(self):
+        replies = self.env["dso.dunning.reply"].search(
+            [("partner_id", "in", self.partners.ids), ("kind", "in", ("reply", "comment"))]
+        )
+        self.assertGreaterEqual(len(replies), 4)
+        for reply in replies:
+            author = reply.message_id.author_id
+            lang = author.lang or "en_US"
+            body = str(reply.body)
+            french = any(
+                word in body for word in ("Bonjour", "Nous ", "Merci", "Appel", "Le client")
+            )
+            self.assertEqual(french, lang == "fr_FR", f"{author.name} ({lang}): {body}")
+
     def test_demo_regular_customers_have_a_collector_and_speak_their_language(self):
         customers = self.env["res.partner"].search(
             [("name", "in", [name for name, _code in KPI_DEMO_CUSTOMERS])]

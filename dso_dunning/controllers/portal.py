@@ -13,7 +13,7 @@ from werkzeug.exceptions import NotFound, TooManyRequests
 
 from odoo import fields, http
 from odoo.http import request
-from odoo.tools import is_html_empty
+from odoo.tools import format_date, formatLang, is_html_empty
 
 from odoo.addons.account_payment.controllers.payment import PaymentPortal
 from odoo.addons.account_payment.controllers.portal import PortalAccount
@@ -284,21 +284,29 @@ class DunningCustomerPage(PortalAccount, PaymentPortal):
                     "res_id": 0,
                 }
             )
-        vals["body"] = self._dunning_reply_body(vals, chosen_items, types, post.get("comment"))
+        vals["body"] = self._dunning_reply_body(
+            vals, chosen_items, types, post.get("comment"), link.company_id.currency_id
+        )
         request.env["dso.dunning.reply"]._create_from_page(
             link, action, vals, chosen_items, attachments
         )
         return request.redirect(self._page_url(link, token, action, sent=1))
 
     @staticmethod
-    def _dunning_reply_body(vals, items, types, comment):
-        """The message the collector reads: what, on which items, and the comment."""
+    def _dunning_reply_body(vals, items, types, comment, currency):
+        """The message the collector reads: what, on which items, and the comment.
+
+        Dates and amounts are written in the page's language (the customer's),
+        like the rest of the message.
+        """
         env = request.env
         if vals["qualification"] == "promise":
-            title = env._("Promise to pay on %(date)s", date=vals["promise_date"].isoformat())
+            title = env._("Promise to pay on %(date)s", date=format_date(env, vals["promise_date"]))
             if vals["promise_amount"]:
                 title = env._(
-                    "%(title)s, amount %(amount)s", title=title, amount=vals["promise_amount"]
+                    "%(title)s, amount %(amount)s",
+                    title=title,
+                    amount=formatLang(env, vals["promise_amount"], currency_obj=currency),
                 )
         else:
             dispute_type = types.browse(vals["dispute_type_id"])

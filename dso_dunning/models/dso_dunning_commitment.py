@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import format_date, formatLang
 
 from ..tools import commitments
 
@@ -112,12 +113,20 @@ class DsoDunningCommitment(models.Model):
             )
 
     @api.depends("move_line_ids")
+    @api.depends_context("lang")
     def _compute_item_summary(self):
         # sudo: collectors and resolvers need no accounting rights to see what is covered
         for commitment in self:
+            # in the reader's language: 04/11/2026 and 8 891,46 € for a French collector
             commitment.item_summary = "\n".join(
-                f"{line.move_name or line.name} ({line.date_maturity or line.date}): "
-                f"{line.amount_residual:.2f}"
+                self.env._(
+                    "%(item)s, due %(date)s: %(amount)s",
+                    item=line.move_name or line.name,
+                    date=format_date(self.env, line.date_maturity or line.date),
+                    amount=formatLang(
+                        self.env, line.amount_residual, currency_obj=line.company_currency_id
+                    ),
+                )
                 for line in commitment.sudo().move_line_ids
             )
 
@@ -238,6 +247,10 @@ class DsoDunningCommitment(models.Model):
             return
         mixins = set(self.env["mail.thread"]._fields) | set(self.env["mail.activity.mixin"]._fields)
         if vals.keys() - RESOLVER_FIELDS - mixins:
+            if self.env.user.has_group("dso_dunning.group_dso_dunning_auditor"):
+                raise AccessError(
+                    self.env._("As auditor you read commitments: you change nothing.")
+                )
             raise AccessError(
                 self.env._("As resolver you may only progress, resolve or comment a dispute.")
             )

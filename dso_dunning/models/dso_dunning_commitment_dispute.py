@@ -55,14 +55,18 @@ class DsoDunningCommitment(models.Model):
         for dispute in late:
             user = dispute.resolver_id or dispute.partner_id._dunning_collector(dispute.company_id)
             channel = dispute.status_id.followup_channel
+            user = user or dispute.create_uid
             activity = dispute.activity_schedule(
                 "mail.mail_activity_data_call"
                 if channel == "call"
                 else "mail.mail_activity_data_todo",
                 date_deadline=today,
-                summary=self.env._("Dispute past its target date: resolve it or set a new date"),
+                # in the language of who reads it, not of the cron's user
+                summary=self.with_context(lang=user.lang).env._(
+                    "Dispute past its target date: resolve it or set a new date"
+                ),
                 note=dispute.comment or "",
-                user_id=(user or dispute.create_uid).id,
+                user_id=user.id,
             )
             dispute.write({"followup_date": today, "followup_activity_id": activity.id})
         return late
@@ -72,7 +76,10 @@ class DsoDunningCommitment(models.Model):
             commitment.activity_schedule(
                 "mail.mail_activity_data_todo",
                 date_deadline=commitment.date or fields.Date.context_today(self),
-                summary=self.env._("Resolve this dispute"),
+                # in the resolver's language, not in the language of who assigns it
+                summary=self.with_context(lang=commitment.resolver_id.lang).env._(
+                    "Resolve this dispute"
+                ),
                 note=commitment.comment or "",
                 user_id=commitment.resolver_id.id,
             )

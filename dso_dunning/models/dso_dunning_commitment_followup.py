@@ -4,7 +4,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount
+from odoo.tools import format_amount, format_date
 
 from ..tools import commitments, planning
 from ..tools.action_states import PENDING_STATES
@@ -144,7 +144,7 @@ class DsoDunningCommitment(models.Model):
             reason = self.env._(
                 "Instalment of %(amount)s due on %(date)s, not paid yet.",
                 amount=format_amount(self.env, instalment.amount, self.currency_id),
-                date=instalment.date,
+                date=format_date(self.env, instalment.date),
             )
             instalment.followup_action_id = self._followup_action(self.status_id, today, reason)
         # paid since: its follow-up has nothing left to ask
@@ -227,4 +227,6 @@ class DsoDunningCommitment(models.Model):
         self.ensure_one()
         if self.kind == "plan":
             return self.env._("Payment plan not kept: an instalment was missed.")
-        return self.env._("Promise to pay not kept by %(date)s.", date=self.date)
+        return self.env._(
+            "Promise to pay not kept by %(date)s.", date=format_date(self.env, self.date)
+        )

@@ -105,6 +105,7 @@ class DsoDunningDemo(models.AbstractModel):
     @api.model
     def _load_demo(self):
         company = self.env.company
+        self._load_french_terms()
         self._make_company_french(company)
         self._ensure_chart(company)
         today = fields.Date.context_today(self)
@@ -136,6 +137,16 @@ class DsoDunningDemo(models.AbstractModel):
         self.env["dso.dunning.planner"]._plan(companies=company, partners=partners, force=True)
         self._play_the_agenda(company, partners, today)
         return partners
+
+    @api.model
+    def _load_french_terms(self):
+        """The addon's French, before the demo writes texts for French-speaking users.
+
+        Odoo loads a module's translations after its data and demo: without
+        this, Chloé's to-dos (step names and help) would be written in English.
+        """
+        if self.env["res.lang"].search_count([("code", "=", "fr_FR")]):
+            self.env["ir.module.module"]._load_module_terms(["dso_dunning"], ["fr_FR"])
 
     @api.model
     def _demo_lang(self, country_code):

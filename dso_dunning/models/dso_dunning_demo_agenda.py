@@ -48,27 +48,50 @@ class DsoDunningDemo(models.AbstractModel):
     @api.model
     def _create_replies(self, sent, actions):
         """Customers answering their reminder, and collectors' notes on actions."""
+        # (French, English): each author writes in their own language
         replies = (
-            "Bonjour, le virement partira le 15 du mois. Cordialement.",
-            "We dispute this invoice: the last delivery arrived damaged.",
-            "Merci d'adresser vos relances à notre nouveau service comptable.",
+            (
+                "Bonjour, le virement partira le 15 du mois. Cordialement.",
+                "Hello, the transfer will leave on the 15th of the month. Regards.",
+            ),
+            (
+                "Nous contestons cette facture : la dernière livraison est arrivée abîmée.",
+                "We dispute this invoice: the last delivery arrived damaged.",
+            ),
+            (
+                "Merci d'adresser vos relances à notre nouveau service comptable.",
+                "Please send your reminders to our new accounts department.",
+            ),
         )
-        for action, body in zip(sent, replies, strict=False):
+        for action, texts in zip(sent, replies, strict=False):
             action.partner_id.message_post(
-                body=body,
+                body=self._in_lang(texts, action.partner_id.lang),
                 message_type="email",
                 parent_id=action.message_id.id,
                 author_id=action.partner_id.id,
                 subtype_xmlid="mail.mt_comment",
             )
         notes = (
-            "Called the accountant: payment run next Tuesday.",
-            "Customer asked for a copy of the invoices, sent by email.",
+            (
+                "Appel au comptable : virement mardi prochain.",
+                "Called the accountant: payment run next Tuesday.",
+            ),
+            (
+                "Le client a demandé une copie des factures, envoyée par e-mail.",
+                "Customer asked for a copy of the invoices, sent by email.",
+            ),
         )
-        for action, body in zip(actions[1::7], notes, strict=False):
+        for action, texts in zip(actions[1::7], notes, strict=False):
             action.with_user(action.collector_id).message_post(
-                body=body, message_type="comment", subtype_xmlid="mail.mt_note"
+                body=self._in_lang(texts, action.collector_id.lang),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
             )
+
+    @staticmethod
+    def _in_lang(texts, lang):
+        french, english = texts
+        return french if lang == "fr_FR" else english
 
     @api.model
     def _create_history(self, company, partners, today):

@@ -66,15 +66,34 @@ class DsoDunningDemo(models.AbstractModel):
                     "is_company": True,
                     "customer_rank": 1,
                     "country_id": self.env.ref(f"base.{code.lower()}").id,
+                    "lang": self._demo_lang(code),
                 }
                 for name, code in KPI_DEMO_CUSTOMERS
             ]
         )
-        demo_user = self.env.ref("base.user_demo", raise_if_not_found=False)
-        collectors = (demo_user or self.env["res.users"]) | self.env.user
+        # the demo's collectors (not the installing user: OdooBot collects nothing)
+        collectors = self._demo_collectors()
         for index, partner in enumerate(partners):
             partner.with_company(company).dunning_collector_id = collectors[index % len(collectors)]
         return partners
+
+    @api.model
+    def _demo_collectors(self):
+        """The demo's collectors, Chloé first; the current user when there is none."""
+        collector_group = self.env.ref("dso_dunning.group_dso_dunning_collector")
+        collectors = (
+            self.env["res.users"]
+            .search(
+                [
+                    ("all_group_ids", "in", collector_group.ids),
+                    ("id", "!=", self.env.ref("base.user_root").id),
+                    ("share", "=", False),
+                ],
+                order="id desc",
+            )
+            .filtered(lambda user: not user.has_group("dso_dunning.group_dso_dunning_manager"))
+        )
+        return collectors or self.env.user
 
     @api.model
     def _kpi_demo_invoice_vals(self, partner, invoice_date, amount):

@@ -61,6 +61,7 @@ class DsoDunningReply(models.Model):
     )
 
     @api.depends("kind", "partner_id")
+    @api.depends_context("lang")
     def _compute_display_name(self):
         kinds = dict(self._fields["kind"]._description_selection(self.env))
         for reply in self:

@@ -73,9 +73,13 @@ class DsoDunningReply(models.Model):
             }
         )
         if collector:
+            # in the collector's language, not in the customer's (the page's)
+            reply_in_lang = reply.with_context(lang=collector.lang)
             thread.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=collector.id,
-                summary=self.env._("Customer page: %(reply)s", reply=reply.display_name),
+                summary=reply_in_lang.env._(
+                    "Customer page: %(reply)s", reply=reply_in_lang.display_name
+                ),
             )
         return reply

@@ -44,3 +44,4 @@ from . import test_kpi
 from . import test_kpi_access
 from . import test_kpi_tour
 from . import test_kpi_snapshot
+from . import test_persona_walk

@@ -84,7 +84,13 @@ class TestCommitmentFollowups(DunningUsersMixin, DunningSendingCase):
                 followup.activity_ids,
                 [{"activity_type_id": self.call.id, "user_id": self.user_collector.id}],
             )
-            self.assertIn("not kept", followup.message_ids[:1].body)
+            # dates and amounts as the reader writes them, not as the database stores them
+            body = followup.message_ids[:1].body
+            self.assertIn("Promise to pay not kept by 11/26/2026.", body)
+            due = self._items(invoice).date_maturity
+            self.assertIn(f"{invoice.name}, due {due:%m/%d/%Y}: ", body)
+            self.assertIn("500.00", body)
+            self.assertNotIn("2026-11-26", body)
             # the scenario dunns the item again beside it; planning leaves the call alone
             self._plan(partners=partner, force=True)
             dunned = self._live_actions(partner) - followup

@@ -7,6 +7,7 @@ from PIL import Image
 from odoo import fields
 from odoo.tests import HttpCase, tagged
 
+from ..models.dso_dunning_kpi_demo import KPI_DEMO_CUSTOMERS
 from ..tools.action_states import PENDING_STATES
 from .screenshots import capturing_screenshots
 
@@ -44,6 +45,8 @@ class TestDemo(HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env.ref("base.user_admin").tour_enabled = False
+        # as ``make run`` loads it: French is there before the demo
+        cls.env["res.lang"]._activate_lang("fr_FR")
         cls.partners = cls.env["dso.dunning.demo"]._load_demo()
         cls.alerts = cls.env["dso.dunning.demo"]._load_demo_alerts()
         cls.env["dso.dunning.demo"]._load_kpi_demo()
@@ -90,7 +93,8 @@ class TestDemo(HttpCase):
         for state in ("planned", "to_confirm", "confirmed", "sent", "error", "done"):
             self.assertIn(state, states)
         errors = actions.filtered(lambda a: a.state == "error")
-        self.assertIn("No email address", errors[0].error_message)
+        # in the language of whoever ran the send (the demo plays Chloé's in French)
+        self.assertRegex(errors[0].error_message, "No email address|Aucune adresse email")
         executed = actions.filtered(lambda a: a.state in ("sent", "done"))
         months = {(a.date.year, a.date.month) for a in executed}
         self.assertGreaterEqual(len(months), 4, "several months of history for the charts")
@@ -211,6 +215,47 @@ class TestDemo(HttpCase):
             ]
         )
         self.assertTrue(future_calls, "the agenda shows future calls in blue")
+
+    def test_demo_collector_working_in_french_reads_her_to_dos_in_french(self):
+        chloe = self.env["res.users"].search([("login", "=", "chloe")])
+        self.assertEqual(chloe.lang, "fr_FR")
+        to_dos = self.env["mail.activity"].search(
+            [("res_model", "=", "dso.dunning.action"), ("user_id", "=", chloe.id)]
+        )
+        summaries = set(to_dos.mapped("summary"))
+        self.assertIn("Appel téléphonique", summaries)
+        self.assertFalse(summaries & {"Phone call", "Last notice"}, summaries)
+        notes = " ".join(str(note) for note in to_dos.mapped("note"))
+        self.assertIn("Appeler le contact de recouvrement", notes)
+        self.assertNotIn("Call the collection contact", notes)
+
+    def test_demo_replies_and_notes_are_in_their_authors_language(self):
+        replies = self.env["dso.dunning.reply"].search(
+            [("partner_id", "in", self.partners.ids), ("kind", "in", ("reply", "comment"))]
+        )
+        self.assertGreaterEqual(len(replies), 4)
+        for reply in replies:
+            author = reply.message_id.author_id
+            lang = author.lang or "en_US"
+            body = str(reply.body)
+            french = any(
+                word in body for word in ("Bonjour", "Nous ", "Merci", "Appel", "Le client")
+            )
+            self.assertEqual(french, lang == "fr_FR", f"{author.name} ({lang}): {body}")
+
+    def test_demo_regular_customers_have_a_collector_and_speak_their_language(self):
+        customers = self.env["res.partner"].search(
+            [("name", "in", [name for name, _code in KPI_DEMO_CUSTOMERS])]
+        )
+        self.assertEqual(len(customers), len(KPI_DEMO_CUSTOMERS))
+        collectors = customers.dunning_collector_id
+        self.assertEqual(len(customers.filtered("dunning_collector_id")), len(customers))
+        self.assertNotIn(self.env.ref("base.user_root"), collectors, "OdooBot collects nothing")
+        self.assertTrue(
+            all(user.has_group("dso_dunning.group_dso_dunning_collector") for user in collectors)
+        )
+        french = customers.filtered(lambda p: p.country_id.code in ("FR", "BE", "CH"))
+        self.assertEqual(set(french.mapped("lang")), {"fr_FR"})
 
     def test_demo_alerts_highlight_demo_customers(self):
         alerts = self.alerts

@@ -349,6 +349,31 @@ class TestPortalActions(DunningPortalCase):
         self.assertRecordValues(commitment, [{"kind": "promise", "date": promised}])
         self.assertEqual(commitment.move_line_ids, items)
 
+    def test_promise_reads_with_a_french_date_and_amount_for_a_french_customer(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["dso_dunning"], ["fr_FR"], overwrite=True)
+        self.customer.lang = "fr_FR"
+        promised = fields.Date.today() + datetime.timedelta(days=7)
+        self._post_reply(
+            self._url(),
+            {
+                "kind": "promise",
+                "promise_date": promised.isoformat(),
+                "promise_amount": "1500",
+                "item_ids": str(self._item(self.invoice_1).id),
+            },
+        )
+        reply = self.env["dso.dunning.reply"].search([("partner_id", "=", self.customer.id)])
+        self.assertIn(f"Promesse de paiement au {promised:%d/%m/%Y}, montant", reply.body)
+        self.assertIn("1&nbsp;500,00", reply.body)
+        self.assertIn(self.company.currency_id.symbol, reply.body)
+        self.assertNotIn(promised.isoformat(), reply.body)
+        # the collector's to-do speaks the collector's language, not the customer's
+        to_do = self.action.activity_ids.filtered(lambda a: a.user_id == self.user_collector)
+        self.assertTrue(to_do)
+        self.assertTrue(all(a.summary.startswith("Customer page: ") for a in to_do))
+        self.assertTrue(all("Customer page — Portal Customer SA" in a.summary for a in to_do))
+
     @mute_logger("odoo.http")
     def test_replies_refuse_bad_input_and_foreign_items(self):
         url = self._url()

@@ -1,5 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_date
 
 from ..models.dso_dunning_aged_balance import AS_OF_KEY
 
@@ -18,6 +19,15 @@ class DsoDunningAgedBalanceOpen(models.TransientModel):
         "after it are ignored.",
     )
 
+    @api.depends("as_of")
+    @api.depends_context("lang")
+    def _compute_display_name(self):
+        # the page's title, as the report it opens is named (not 2026-12-07)
+        for wizard in self:
+            wizard.display_name = self.env._(
+                "Aged Balance as of %(date)s", date=format_date(self.env, wizard.as_of)
+            )
+
     def action_open(self):
         self.ensure_one()
         if self.as_of > fields.Date.context_today(self):
@@ -29,6 +39,6 @@ class DsoDunningAgedBalanceOpen(models.TransientModel):
         )
         action["context"] = {**action["context"], AS_OF_KEY: fields.Date.to_string(self.as_of)}
         action["name"] = action["display_name"] = self.env._(
-            "Aged Balance as of %(date)s", date=fields.Date.to_string(self.as_of)
+            "Aged Balance as of %(date)s", date=format_date(self.env, self.as_of)
         )
         return action

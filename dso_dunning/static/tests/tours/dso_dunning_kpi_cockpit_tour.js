@@ -86,7 +86,7 @@ registry.category("web_tour.tours").add("dso_dunning_kpi_cockpit", {
             run: "click",
         },
         {
-            trigger: ".o_breadcrumb .active:contains(Aged Balance as of 2026-02-28)",
+            trigger: ".o_breadcrumb .active:contains(Aged Balance as of 02/28/2026)",
         },
         {
             content: "Amrine's 600.00 paid on 10 March was still due, 1-30 days late",

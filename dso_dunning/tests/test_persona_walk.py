@@ -23,6 +23,24 @@ class TestFrenchCollectorReads(DunningUsersMixin, DunningPlanningCase):
         cls.customer = cls._create_customer("Maison Écluse")
         cls.invoice = cls._create_overdue_invoice(cls.customer, days_overdue=33, amount=8891.46)
 
+    def _commitment(self, kind, user=None, lang=None, **values):
+        """A ``kind`` commitment on the overdue invoice, its date 40 days after its due date."""
+        item = self.invoice.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        Commitment = self.env["dso.dunning.commitment"].with_context(lang=lang or "en_US")
+        if user:
+            Commitment = Commitment.with_user(user)
+        return Commitment.create(
+            {
+                "kind": kind,
+                "partner_id": self.customer.id,
+                "date": item.date_maturity + datetime.timedelta(days=40),
+                "move_line_ids": [Command.set(item.ids)],
+                **values,
+            }
+        )
+
     def test_aged_balance_as_of_a_date_says_what_its_button_does(self):
         # what the web client sends for a French user
         Wizard = (
@@ -40,22 +58,8 @@ class TestFrenchCollectorReads(DunningUsersMixin, DunningPlanningCase):
         self.assertEqual(english.action_open()["name"], "Aged Balance as of 02/28/2026")
 
     def test_items_of_a_promise_read_with_dates_and_amounts_of_the_users_language(self):
-        item = self.invoice.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        promise = (
-            self.env["dso.dunning.commitment"]
-            .with_user(self.user_collector)
-            .with_context(lang="fr_FR")
-            .create(
-                {
-                    "kind": "promise",
-                    "partner_id": self.customer.id,
-                    "date": item.date_maturity + datetime.timedelta(days=40),
-                    "move_line_ids": [Command.set(item.ids)],
-                }
-            )
-        )
+        promise = self._commitment("promise", self.user_collector, "fr_FR")
+        item = promise.move_line_ids
         summary = promise.item_summary
         due = item.date_maturity
         self.assertIn(f"{self.invoice.name}, échéance {due:%d/%m/%Y}", summary)
@@ -69,25 +73,11 @@ class TestFrenchCollectorReads(DunningUsersMixin, DunningPlanningCase):
         manager hands him: his to-dos were written in the manager's language, and
         the nightly follow-up of a late dispute in the cron's."""
         paul = new_test_user(self.env, login="dso_paul", groups="base.group_user", lang="fr_FR")
-        item = self.invoice.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        dispute = (
-            self.env["dso.dunning.commitment"]
-            .with_user(self.user_manager)
-            .with_context(lang="en_US")
-            .create(
-                {
-                    "kind": "dispute",
-                    "partner_id": self.customer.id,
-                    "dispute_type_id": self.env.ref(
-                        "dso_dunning.dso_dunning_dispute_type_price"
-                    ).id,
-                    "resolver_id": paul.id,
-                    "date": item.date_maturity + datetime.timedelta(days=40),
-                    "move_line_ids": [Command.set(item.ids)],
-                }
-            )
+        dispute = self._commitment(
+            "dispute",
+            self.user_manager,
+            dispute_type_id=self.env.ref("dso_dunning.dso_dunning_dispute_type_price").id,
+            resolver_id=paul.id,
         )
         self.assertEqual(dispute.activity_ids.mapped("summary"), ["Résoudre ce litige"])
         late = dispute.date + datetime.timedelta(days=1)
@@ -100,17 +90,7 @@ class TestFrenchCollectorReads(DunningUsersMixin, DunningPlanningCase):
     def test_an_auditor_is_told_she_reads_only(self):
         """Anne, auditor, tried "Send the confirmation" on a promise through JSON-RPC:
         refused, but told "As resolver you may only…" — she resolves nothing."""
-        item = self.invoice.line_ids.filtered(
-            lambda line: line.account_id.account_type == "asset_receivable"
-        )
-        promise = self.env["dso.dunning.commitment"].create(
-            {
-                "kind": "promise",
-                "partner_id": self.customer.id,
-                "date": item.date_maturity + datetime.timedelta(days=40),
-                "move_line_ids": [Command.set(item.ids)],
-            }
-        )
+        promise = self._commitment("promise")
         with self.assertRaises(AccessError) as refused:
             promise.with_user(self.user_auditor).write({"amount": 1.0})
         self.assertNotIn("As resolver", str(refused.exception))

@@ -104,6 +104,30 @@ def _pass_dates(periods):
     return sorted(bounds), slices
 
 
+def _running_sums(source, key, count, flows):
+    """The running sums of ``flows`` in CTE ``source`` per ``key``: a row per key and bound.
+
+    ``source`` holds the sums of each key between two consecutive bounds
+    (column ``bound``, from 1 to ``count``, some missing); the result has
+    every bound, each with the sums up to it.
+    """
+    return SQL(
+        """SELECT keys.%(key)s, bound.idx AS bound, %(sums)s
+             FROM (SELECT DISTINCT %(key)s FROM %(source)s) keys
+            CROSS JOIN generate_series(1, %(count)s) AS bound(idx)
+             LEFT JOIN %(source)s delta ON delta.%(key)s = keys.%(key)s
+                                       AND delta.bound = bound.idx
+           WINDOW running AS (PARTITION BY keys.%(key)s ORDER BY bound.idx)""",
+        key=SQL.identifier(key),
+        source=SQL.identifier(source),
+        count=count,
+        sums=SQL(", ").join(
+            SQL("SUM(delta.%s) OVER running AS %s", SQL.identifier(flow), SQL.identifier(flow))
+            for flow in flows
+        ),
+    )
+
+
 def _bucket_at(alias, low, high):
     """The amount of the aged bucket from ``low`` to ``high`` days late in running sums ``alias``.
 
@@ -264,12 +288,7 @@ def period_rows(company_id, periods, customer_periods):
               FROM delta JOIN customer ON customer.id = delta.partner_id
              GROUP BY 1, 2
         ), profile_cumul AS MATERIALIZED (
-            SELECT profiles.profile_id, bound.idx AS bound, %(cumul_sums)s
-              FROM (SELECT DISTINCT profile_id FROM profile_delta) profiles
-             CROSS JOIN generate_series(1, %(bound_count)s) AS bound(idx)
-              LEFT JOIN profile_delta delta ON delta.profile_id = profiles.profile_id
-                                           AND delta.bound = bound.idx
-            WINDOW running AS (PARTITION BY profiles.profile_id ORDER BY bound.idx)
+            %(profile_cumul)s
         ), profile AS (
             SELECT period.idx AS period_idx, owner.collector_id, owner.country_id,
                    owner.tag_ids, COALESCE(opening.balance, 0) AS opening,
@@ -287,12 +306,7 @@ def period_rows(company_id, periods, customer_periods):
             SELECT delta.partner_id, (%(coarse)s::int[])[delta.bound] AS bound, %(resums)s
               FROM delta GROUP BY 1, 2
         ), customer_cumul AS MATERIALIZED (
-            SELECT partners.partner_id, bound.idx AS bound, %(cumul_sums)s
-              FROM (SELECT DISTINCT partner_id FROM customer_delta) partners
-             CROSS JOIN generate_series(1, %(coarse_count)s) AS bound(idx)
-              LEFT JOIN customer_delta delta ON delta.partner_id = partners.partner_id
-                                            AND delta.bound = bound.idx
-            WINDOW running AS (PARTITION BY partners.partner_id ORDER BY bound.idx)
+            %(customer_cumul)s
         ), figures AS MATERIALIZED (
             SELECT period.idx AS period_idx, closing.partner_id,
                    COALESCE(opening.balance, 0) AS opening,
@@ -388,10 +402,8 @@ def period_rows(company_id, periods, customer_periods):
             SQL("SUM(flow.amount) FILTER (WHERE flow.key = %s) AS %s", key, SQL.identifier(key))
             for key in flows
         ),
-        cumul_sums=SQL(", ").join(
-            SQL("SUM(delta.%s) OVER running AS %s", SQL.identifier(key), SQL.identifier(key))
-            for key in flows
-        ),
+        profile_cumul=_running_sums("profile_delta", "profile_id", len(bounds), flows),
+        customer_cumul=_running_sums("customer_delta", "partner_id", len(coarse), flows),
         resums=SQL(", ").join(
             SQL("SUM(delta.%s) AS %s", SQL.identifier(key), SQL.identifier(key)) for key in flows
         ),

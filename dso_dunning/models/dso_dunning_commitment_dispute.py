@@ -53,9 +53,12 @@ class DsoDunningCommitment(models.Model):
             ]
         )
         for dispute in late:
-            user = dispute.resolver_id or dispute.partner_id._dunning_collector(dispute.company_id)
+            user = (
+                dispute.resolver_id
+                or dispute.partner_id._dunning_collector(dispute.company_id)
+                or dispute.create_uid
+            )
             channel = dispute.status_id.followup_channel
-            user = user or dispute.create_uid
             activity = dispute.activity_schedule(
                 "mail.mail_activity_data_call"
                 if channel == "call"

@@ -90,21 +90,78 @@ def aged_by_collector_pivot(env, _state):
     return len(groups)
 
 
-def aged_items_pivot(env, as_of):
-    Aged = env["dso.dunning.aged.balance"].with_context(dso_aged_as_of=as_of)
-    groups = Aged.formatted_read_group(
-        [],
-        ["collector_id"],
-        ["not_due:sum", "late_1_30:sum", "late_31_60:sum", "late_61_90:sum", "late_over_90:sum"],
+AGED_SUMS = ["not_due:sum", "late_1_30:sum", "late_31_60:sum", "late_61_90:sum"]
+
+
+def _aged_rows(env, as_of):
+    """The aged balance per customer on ``as_of`` (None: today) written, as the menu does first."""
+    Aged = env["dso.dunning.aged.customer"]
+    as_of = Date.to_date(as_of) or Date.context_today(Aged)
+    Aged._write_rows(env.company, as_of)
+    return as_of
+
+
+def aged_write(env, as_of):
+    """The rows of every customer written: the nightly job (today) or the wizard (a past date)."""
+    Aged = env["dso.dunning.aged.customer"]
+    as_of = Date.to_date(as_of) or Date.context_today(Aged)
+    Aged._write_rows(env.company, as_of)
+    return Aged.search_count([("as_of", "=", as_of)])
+
+
+def aged_customer_pivot(env, as_of):
+    groups = env["dso.dunning.aged.customer"].formatted_read_group(
+        [("as_of", "=", as_of)], ["collector_id"], [*AGED_SUMS, "late_over_90:sum", "residual:sum"]
     )
     return len(groups)
 
 
-def aged_items_list(env, as_of):
-    Aged = env["dso.dunning.aged.balance"].with_context(dso_aged_as_of=as_of)
-    spec = _list_spec(env, Aged._name, "dso_dunning.dso_dunning_aged_balance_view_list")
-    page = Aged.web_search_read([], spec, limit=80, count_limit=10001)
+def aged_customer_list(env, as_of):
+    Aged = env["dso.dunning.aged.customer"]
+    spec = _list_spec(env, Aged._name, "dso_dunning.dso_dunning_aged_customer_view_list")
+    page = Aged.web_search_read([("as_of", "=", as_of)], spec, limit=80, count_limit=10001)
     return len(page["records"])
+
+
+def _customer_with_most_items(env, as_of):
+    [[partner_id]] = env.execute_query(
+        SQL(
+            """SELECT partner_id FROM account_move_line
+                WHERE NOT reconciled AND amount_residual > 0 AND partner_id IS NOT NULL
+             GROUP BY partner_id ORDER BY COUNT(*) DESC LIMIT 1"""
+        )
+    )
+    return as_of, partner_id
+
+
+def aged_customer_items(env, state):
+    """The drill-down: one customer's items list, first page, as of the row's date."""
+    as_of, partner_id = state
+    Items = env["dso.dunning.aged.balance"].with_context(dso_aged_as_of=as_of)
+    spec = _list_spec(env, Items._name, "dso_dunning.dso_dunning_aged_balance_view_list")
+    page = Items.web_search_read(
+        [("partner_id", "child_of", partner_id), ("company_id", "=", env.company.id)],
+        spec,
+        limit=80,
+        count_limit=10001,
+    )
+    return len(page["records"])
+
+
+def _refresh_setup(env):
+    """Today's rows written, and the 500 customers a ledger refresh batch plans again."""
+    _aged_rows(env, None)
+    return [
+        row[0]
+        for row in env.execute_query(
+            SQL("SELECT DISTINCT partner_id FROM dso_dunning_aged_customer LIMIT 500")
+        )
+    ]
+
+
+def aged_refresh(env, partner_ids):
+    env["dso.dunning.aged.customer"]._refresh_customers(env.company, partner_ids)
+    return len(partner_ids)
 
 
 def cockpit(env, _state):
@@ -136,9 +193,32 @@ def measure(bench):
     for name, fn in views:
         bench.measure(name, None, fn, unit=int)
     past = (datetime.date.today() - datetime.timedelta(days=90)).isoformat()
-    for name, fn in (
-        ("KPI view: aged balance pivot (items)", aged_items_pivot),
-        ("KPI view: aged balance list, first page", aged_items_list),
-    ):
-        bench.measure(f"{name}, today", None, fn, setup=lambda env: None, unit=int)
-        bench.measure(f"{name}, as of 90 days ago", None, fn, setup=lambda env, d=past: d, unit=int)
+    for when, as_of in (("today", None), ("as of 90 days ago", past)):
+        bench.measure(
+            f"KPI: aged balance per customer written, {when}",
+            None,
+            aged_write,
+            setup=lambda env, d=as_of: d,
+            unit=int,
+        )
+        for name, fn in (
+            ("KPI view: aged balance per customer, pivot by collector", aged_customer_pivot),
+            ("KPI view: aged balance per customer, list first page", aged_customer_list),
+        ):
+            bench.measure(
+                f"{name}, {when}", None, fn, setup=lambda env, d=as_of: _aged_rows(env, d), unit=int
+            )
+        bench.measure(
+            f"KPI view: one customer's aged items (the drill-down), {when}",
+            None,
+            aged_customer_items,
+            setup=lambda env, d=as_of: _customer_with_most_items(env, d),
+            unit=int,
+        )
+    bench.measure(
+        "KPI: aged balance per customer, a ledger refresh batch (500 customers)",
+        None,
+        aged_refresh,
+        setup=_refresh_setup,
+        unit=int,
+    )

@@ -66,5 +66,6 @@ from . import dso_dunning_demo_payments
 from . import dso_dunning_kpi
 from . import dso_dunning_kpi_snapshot
 from . import dso_dunning_aged_balance
+from . import dso_dunning_aged_customer
 from . import dso_dunning_kpi_cockpit
 from . import dso_dunning_kpi_demo

@@ -91,11 +91,13 @@ class DsoDunningFigureRefresh(models.AbstractModel):
                 Engine._close_settled_disputes(customers)
                 # paid items no longer weigh on the customer's items status
                 Engine._write_customer_statuses(self.env["res.partner"].browse(partner_ids))
+                company = self.env["res.company"].browse(company_id)
                 Planner._plan(
-                    companies=self.env["res.company"].browse(company_id),
+                    companies=company,
                     partners=self.env["res.partner"].browse(partner_ids),
                     force=True,
                 )
+                self.env["dso.dunning.aged.customer"]._refresh_customers(company, partner_ids)
             remaining = Figure.search_count([("stale", "=", True)])
             if not self.env["ir.cron"]._commit_progress(len(rows), remaining=remaining):
                 return

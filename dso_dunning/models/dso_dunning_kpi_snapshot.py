@@ -290,3 +290,4 @@ class DsoDunningKpiSnapshot(models.AbstractModel):
     @api.model
     def _cron_snapshot(self):
         self._snapshot()
+        self.env["dso.dunning.aged.customer"]._cron_write()

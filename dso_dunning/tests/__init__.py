@@ -42,6 +42,7 @@ from . import test_collection_kpi_demo
 from . import test_collection_tour
 from . import test_kpi
 from . import test_kpi_access
+from . import test_kpi_aged_customers
 from . import test_kpi_tour
 from . import test_kpi_snapshot
 from . import test_persona_walk

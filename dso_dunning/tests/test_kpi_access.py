@@ -63,9 +63,13 @@ class TestKpiAccess(KpiLedgerCase):
         self.assertEqual(rows.collector_id, self.user_collector)
         march = rows.filtered(lambda row: row.date == D(2026, 3, 1))
         self.assertAlmostEqual(march.receivable, 900.0, places=2)  # Amrine's, not Boreal's
-        _action, domain = self._open(self.user_collector, REPORTS[2])
-        items = self.env["dso.dunning.aged.balance"].with_user(self.user_collector).search(domain)
-        self.assertEqual(items.partner_id, self.amrine)
+        action, domain = self._open(self.user_collector, REPORTS[2])
+        rows = (
+            self.env["dso.dunning.aged.customer"]
+            .with_user(self.user_collector)
+            .search(Domain(action["domain"]) & domain)
+        )
+        self.assertEqual(rows.partner_id, self.amrine)
         # the credit manager lands on the whole company
         _action, domain = self._open(self.user_manager, REPORTS[0])
         rows = self.env["dso.dunning.kpi"].with_user(self.user_manager).search(domain)

@@ -86,6 +86,69 @@ def settlements_on(as_of):
     )
 
 
+def open_items_on(as_of, today, partner_ids=None):
+    """The receivable items open on ``as_of`` (aliased ``item``-ready rows), with their residual.
+
+    Rows ``(id, move_id, partner_id, company_id, date, due, days_late,
+    residual)``. On ``today``, the journal's own residuals of the open items;
+    on a past date, the balance less what was settled by then, on the items
+    posted by then and not reconciled, or reconciled later. ``partner_ids``:
+    only the items of these customers (commercial partners). The one rule of
+    the aged balance, of the items and of the customers alike.
+    """
+    if as_of == today:
+        residual = SQL("line.amount_residual")
+        open_items = SQL("NOT line.reconciled AND line.amount_residual != 0")
+        settlements = SQL("")
+    else:
+        residual = SQL("line.balance + COALESCE(settlement.settled, 0)")
+        open_items = SQL("line.date <= %s AND (NOT line.reconciled OR settlement.later)", as_of)
+        settlements = SQL(
+            "LEFT JOIN %s AS settlement ON settlement.line_id = line.id", settlements_on(as_of)
+        )
+    scope = SQL("TRUE")
+    if partner_ids is not None:
+        scope = SQL(
+            "line.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id IN %s)",
+            tuple(partner_ids) or (0,),
+        )
+    return SQL(
+        """
+        SELECT line.id, line.move_id, line.partner_id, line.company_id, line.date,
+               COALESCE(line.date_maturity, line.date) AS due,
+               %(as_of)s::date - COALESCE(line.date_maturity, line.date) AS days_late,
+               %(residual)s AS residual
+          FROM %(items)s
+          %(settlements)s
+         WHERE line.parent_state = 'posted' AND line.partner_id IS NOT NULL
+           AND %(open_items)s AND %(scope)s
+        """,
+        as_of=as_of,
+        residual=residual,
+        items=SQL(RECEIVABLE_ITEMS),
+        settlements=settlements,
+        open_items=open_items,
+        scope=scope,
+    )
+
+
+def bucket_amounts(item):
+    """``<the item's residual in bucket key> AS key`` for each aged bucket, over alias ``item``."""
+    bucket = bucket_case(SQL("%s.days_late", SQL.identifier(item)))
+    return [
+        (
+            key,
+            SQL(
+                "CASE WHEN %s = %s THEN %s.residual ELSE 0 END",
+                bucket,
+                key,
+                SQL.identifier(item),
+            ),
+        )
+        for key, _low, _high in AGED_BUCKETS
+    ]
+
+
 def _pass_dates(periods):
     """The dates a pass over ``periods`` reads the journal at, and their countback slices.
 

@@ -1,8 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import format_date
-
-from ..models.dso_dunning_aged_balance import AS_OF_KEY
 
 
 class DsoDunningAgedBalanceOpen(models.TransientModel):
@@ -30,15 +27,4 @@ class DsoDunningAgedBalanceOpen(models.TransientModel):
 
     def action_open(self):
         self.ensure_one()
-        if self.as_of > fields.Date.context_today(self):
-            raise UserError(
-                self.env._("Choose today or a past date: the future is not booked yet.")
-            )
-        action = self.env["dso.dunning.kpi"]._action_open_report(
-            "dso_dunning.dso_dunning_aged_balance_action"
-        )
-        action["context"] = {**action["context"], AS_OF_KEY: fields.Date.to_string(self.as_of)}
-        action["name"] = action["display_name"] = self.env._(
-            "Aged Balance as of %(date)s", date=format_date(self.env, self.as_of)
-        )
-        return action
+        return self.env["dso.dunning.aged.customer"].action_open_aged(self.as_of)

@@ -56,9 +56,17 @@ registry.category("web_tour.tours").add("dso_dunning_kpi_cockpit", {
             trigger: ".o_pivot th:contains(61-90 Days Late)",
         },
         {
-            content: "Drill down to the items of customers without a collector (Boreal)",
+            content: "Drill down to the customers without a collector (Boreal)",
             trigger: ".o_pivot tr:has(th:contains(None)) td.o_pivot_cell_value:last",
             run: "click",
+        },
+        {
+            content: "Then to Boreal's items",
+            trigger: ".o_list_view .o_data_row:contains(Boreal) button[name=action_open_items]",
+            run: "click",
+        },
+        {
+            trigger: ".o_breadcrumb .active:contains(Boreal: Aged Items as of)",
         },
         {
             trigger: ".o_list_view .o_data_row:contains(Boreal):contains(500.00)",

@@ -89,5 +89,6 @@ class DsoDunningAgedBalance(models.Model):
                 SQL("%s AS %s", amount, SQL.identifier(key))
                 for key, amount in kpi_sql.bucket_amounts("item")
             ),
-            items=kpi_sql.open_items_on(as_of, fields.Date.context_today(self)),
+            # read per customer (the drill-down of the aged balance per customer)
+            items=kpi_sql.open_items_on(as_of, fields.Date.context_today(self), per_item=True),
         )

@@ -6,6 +6,7 @@ from ..tools import alert_sql, kpi_sql
 from ..tools.report_actions import report_action
 from .dso_dunning_aged_balance import AS_OF_KEY
 from .dso_dunning_kpi import BUCKET_LABELS
+from .dso_dunning_kpi_snapshot import WORK_MEM
 
 # Buckets past due, summed into ``overdue``.
 LATE_BUCKETS = tuple(key for key in BUCKET_LABELS if key != "not_due")
@@ -139,7 +140,12 @@ class DsoDunningAgedCustomer(models.Model):
         if not companies or (partner_ids is not None and not partner_ids):
             return
         self.env.flush_all()
-        self.env.execute_query(alert_sql.set_settings({"jit": "off"}))
+        # a whole ledger: hashed and sorted in memory, no JIT (restored after);
+        # a few customers: their items looked up by index, as the defaults do
+        settings = {"jit": "off"}
+        if partner_ids is None:
+            settings.update(enable_nestloop="off", work_mem=WORK_MEM)
+        previous = self.env.execute_query(alert_sql.set_settings(settings, read_previous=True))[0]
         today = fields.Date.context_today(self)
         for company in companies.sudo():
             self.env.execute_query(
@@ -162,6 +168,9 @@ class DsoDunningAgedCustomer(models.Model):
                 )
             )
             self.env.execute_query(self._insert_query(company, as_of, today, partner_ids))
+        self.env.execute_query(
+            alert_sql.set_settings(dict(zip(settings, previous[::2], strict=True)))
+        )
         self.invalidate_model()
 
     def _insert_query(self, company, as_of, today, partner_ids):
@@ -175,11 +184,19 @@ class DsoDunningAgedCustomer(models.Model):
                    partner.country_id, %(customer_keys)s, %(overdue)s, customer.residual,
                    customer.item_count, %(now)s
               FROM (
+                  -- the items' partners are their customers but for a few contacts:
+                  -- summed per partner first, then per customer
                   SELECT owner.commercial_partner_id AS partner_id, item.company_id,
-                         %(sums)s, SUM(item.residual) AS residual, COUNT(*) AS item_count
-                    FROM (%(items)s) item
+                         %(resums)s, SUM(item.residual) AS residual,
+                         SUM(item.item_count) AS item_count
+                    FROM (
+                        SELECT item.partner_id, item.company_id, %(sums)s,
+                               SUM(item.residual) AS residual, COUNT(*) AS item_count
+                          FROM (%(items)s) item
+                         WHERE item.residual != 0 AND item.company_id = %(company)s
+                      GROUP BY item.partner_id, item.company_id
+                    ) item
                     JOIN res_partner owner ON owner.id = item.partner_id
-                   WHERE item.residual != 0 AND item.company_id = %(company)s
                 GROUP BY owner.commercial_partner_id, item.company_id
               ) customer
               JOIN res_partner partner ON partner.id = customer.partner_id
@@ -196,6 +213,10 @@ class DsoDunningAgedCustomer(models.Model):
             ),
             sums=SQL(", ").join(
                 SQL("SUM(%s) AS %s", amount, SQL.identifier(key)) for key, amount in amounts
+            ),
+            resums=SQL(", ").join(
+                SQL("SUM(item.%s) AS %s", SQL.identifier(key), SQL.identifier(key))
+                for key, _amount in amounts
             ),
             as_of=as_of,
             collector=collector,

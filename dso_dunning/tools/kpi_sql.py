@@ -86,7 +86,7 @@ def settlements_on(as_of):
     )
 
 
-def open_items_on(as_of, today, partner_ids=None):
+def open_items_on(as_of, today, partner_ids=None, per_item=False):
     """The receivable items open on ``as_of`` (aliased ``item``-ready rows), with their residual.
 
     Rows ``(id, move_id, partner_id, company_id, date, due, days_late,
@@ -95,6 +95,12 @@ def open_items_on(as_of, today, partner_ids=None):
     posted by then and not reconciled, or reconciled later. ``partner_ids``:
     only the items of these customers (commercial partners). The one rule of
     the aged balance, of the items and of the customers alike.
+
+    ``per_item``: each item's reconciliations looked up by index, for a
+    reader filtering on a customer (the items' drill-down: 0.02 s rather
+    than the 1.3 s of summing every reconciliation of the ledger first);
+    otherwise summed once over the ledger and joined by hash, for the whole
+    ledger (item by item it would take minutes).
     """
     if as_of == today:
         residual = SQL("line.amount_residual")
@@ -106,6 +112,10 @@ def open_items_on(as_of, today, partner_ids=None):
         settlements = SQL(
             "LEFT JOIN %s AS settlement ON settlement.line_id = line.id", settlements_on(as_of)
         )
+        if per_item:
+            settlements = SQL(
+                "LEFT JOIN LATERAL %s AS settlement ON TRUE", settlements_of_line(as_of)
+            )
     scope = SQL("TRUE")
     if partner_ids is not None:
         scope = SQL(
@@ -147,6 +157,19 @@ def bucket_amounts(item):
         )
         for key, _low, _high in AGED_BUCKETS
     ]
+
+
+def settlements_of_line(as_of):
+    """``settlements_on`` of the one item ``line`` (a LATERAL sub-select over its indexes)."""
+    return SQL(
+        """(SELECT COALESCE(SUM(CASE WHEN p.debit_move_id = line.id THEN -p.amount
+                                     ELSE p.amount END)
+                                FILTER (WHERE p.max_date <= %(as_of)s), 0) AS settled,
+                   bool_or(p.max_date > %(as_of)s) AS later
+              FROM account_partial_reconcile p
+             WHERE p.debit_move_id = line.id OR p.credit_move_id = line.id)""",
+        as_of=as_of,
+    )
 
 
 def _pass_dates(periods):

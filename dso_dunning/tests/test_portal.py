@@ -87,6 +87,15 @@ class TestPortalAccess(DunningPortalCase):
         # the overdue invoices are ticked for payment, the one not yet due is not
         checked = re.findall(r'name="invoice_ids"[^>]*value="(\d+)"[^>]*checked', page)
         self.assertEqual(sorted(map(int, checked)), sorted((self.invoice_1 | self.invoice_2).ids))
+        # the invoice not yet due shows no days late (not "0")
+        row = re.search(
+            rf'<tr[^>]*data-name="{re.escape(self.not_due.name)}".*?</tr>', page, re.DOTALL
+        ).group(0)
+        cells = [
+            re.sub(r"<[^>]+>|\s+", "", cell)
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)
+        ]
+        self.assertEqual(cells[4], "", "days late of an invoice not yet due")
         # opening is tracked on the link and on the reminder
         self.assertEqual(self._link().open_count, 1)
         self.assertRecordValues(self.action, [{"portal_open_count": 1, "portal_opened": True}])

@@ -86,21 +86,23 @@ class DsoDunningDemo(models.AbstractModel):
     def _make_company_french(self, company):
         """The demo company is French and keeps its books in euros, like the product.
 
-        Only on a company without journal items: its currency cannot change after.
+        The currency only on a company without journal items: it cannot
+        change after (``make run`` relabels Odoo's own demo entries in euros,
+        ``scripts/demo_in_euros.sql``).
         """
-        if self.env["account.move.line"].search_count([("company_id", "=", company.id)], limit=1):
-            return
-        euro = self.env.ref("base.EUR")
-        euro.active = True
         company.write(
             {
                 "country_id": self.env.ref("base.fr").id,
-                "currency_id": euro.id,
                 "street": "12 rue de la République",
                 "zip": "69002",
                 "city": "Lyon",
             }
         )
+        if self.env["account.move.line"].search_count([("company_id", "=", company.id)], limit=1):
+            return
+        euro = self.env.ref("base.EUR")
+        euro.active = True
+        company.currency_id = euro
 
     @api.model
     def _load_demo(self):

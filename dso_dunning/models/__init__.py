@@ -58,6 +58,7 @@ from . import dso_dunning_reply_portal
 from . import res_partner_portal
 from . import dso_dunning_portal_stat
 from . import res_partner_payment_behaviour
+from . import res_partner_portfolio
 from . import dso_dunning_planner_collection
 from . import dso_dunning_collector_summary
 from . import dso_dunning_forecast

@@ -46,3 +46,4 @@ from . import test_kpi_aged_customers
 from . import test_kpi_tour
 from . import test_kpi_snapshot
 from . import test_persona_walk
+from . import test_portfolio

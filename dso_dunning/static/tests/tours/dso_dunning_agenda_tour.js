@@ -318,6 +318,11 @@ registry.category("web_tour.tours").add("dso_dunning_agenda", {
             run: "click",
         },
         {
+            content: "The collector lands on his own customers; this one is another collector's",
+            trigger: ".o_searchview_facet:contains(My Customers) .o_facet_remove",
+            run: "click",
+        },
+        {
             content: "The overdue customer is listed with its overdue amount and planned step",
             trigger: ".o_list_view .o_data_row:contains(Tour Customer SA):contains(700.00):contains(Tour call)",
         },

@@ -185,9 +185,14 @@ class TestForecast(DunningUsersMixin, DunningSendingCase):
             self.assertRegex(action["name"], r"computed 11/24/26, .*, being updated\)$")
             self.assertEqual(self._forecast_triggers(), triggers + 1)
             self._run_forecast_job()
-            self.assertGreater(Forecast.search([], limit=1).computed_at, stamp)
+            written = Forecast.search([], limit=1).computed_at
+            self.assertGreater(written, stamp)
             action = self.Forecast.with_user(self.user_collector).action_open_forecast()
             self.assertRegex(action["name"], r"^Cash Forecast \(computed 11/25/26, .*\)$")
+        # the nightly run of that day does not write it a second time
+        with freeze_time("2026-11-25 22:00:00"), self.enter_registry_test_mode():
+            self.env.ref("dso_dunning.ir_cron_dso_dunning_plan").method_direct_trigger()
+        self.assertEqual(Forecast.search([], limit=1).computed_at, written)
 
     def test_list_by_date_then_customer(self):
         """The list shows the amounts by expected date, each customer's rows together."""

@@ -31,7 +31,7 @@ class DsoDunningKpiTile(models.Model):
 
     def action_open(self):
         """The report behind the tile; a report with its own opening (the
-        forecast is computed first when not yet today) names a server action."""
+        forecast says when it was computed) names a server action."""
         self.ensure_one()
         action = self.env.ref(self.action_xmlid)
         if action._name == "ir.actions.server":
@@ -97,8 +97,8 @@ class DsoDunningKpiTile(models.Model):
     def _tile_forecast(self):
         """Cash expected in the next four weeks, from the forecast's last computation.
 
-        Read as it is (it is written nightly and when the report is opened):
-        the cockpit never computes it.
+        Read as it is (written nightly, or by its job when the report is
+        opened on an older one): the cockpit never computes it.
         """
         today = fields.Date.context_today(self)
         forecast = self.env["dso.dunning.forecast"]

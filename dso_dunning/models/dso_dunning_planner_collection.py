@@ -9,7 +9,7 @@ class DsoDunningPlanner(models.AbstractModel):
     average days late and their rows of the cash forecast again. The
     nightly run refreshes every customer's average (payments leave the
     6-month window) and writes each company's whole forecast (the dates
-    move with today).
+    move with today) unless the forecast job already wrote it today.
     """
 
     _inherit = "dso.dunning.planner"  # pylint: disable=consider-merging-classes-inherited
@@ -20,7 +20,8 @@ class DsoDunningPlanner(models.AbstractModel):
         today = fields.Date.context_today(self)
         self.env["res.partner"].sudo()._dunning_refresh_payment_behaviour(today)
         companies = self.env["res.company"].search([("dunning_planning_enabled", "=", True)])
-        self.env["dso.dunning.forecast"]._compute_forecast(companies)
+        # not again when the forecast job already wrote it today (opened first)
+        self.env["dso.dunning.forecast"]._compute_forecast(companies, only_stale=True)
         return res
 
     def _plan(self, companies=None, partners=None, today=None, force=False, in_cron=False):

@@ -75,3 +75,8 @@ class ResCompany(models.Model):
         help="Statements (emails, letters) list the items under a promise to pay or in dispute "
         "apart, below the items dunned; they are never in the amount dunned.",
     )
+    dunning_forecast_computed_at = fields.Datetime(
+        string="Cash Forecast Computed At",
+        readonly=True,
+        help="When the whole cash forecast of the company was last written.",
+    )

@@ -140,26 +140,77 @@ class TestForecast(DunningUsersMixin, DunningSendingCase):
         self.assertNotIn("promise", [row[0] for row in self._rows(partner)])
         self.assertEqual(len(self._rows(partner)), 6)
 
-    def test_opened_on_demand_mine_for_collectors(self):
+    def _forecast_triggers(self):
+        cron = self.env.ref("dso_dunning.ir_cron_dso_dunning_forecast")
+        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+
+    def _run_forecast_job(self):
+        with self.enter_registry_test_mode():
+            self.env.ref("dso_dunning.ir_cron_dso_dunning_forecast").method_direct_trigger()
+
+    def test_opened_at_once_mine_for_collectors(self):
+        """The menu never waits on a whole writing: it opens on the rows as last
+        written, says when they were computed, and wakes the forecast job when
+        they are not today's."""
         partner = self._customer("Portefeuille Colette")
         partner.dunning_collector_id = self.user_collector
         other = self._customer("Portefeuille Autre")
         self._create_overdue_invoice(partner, days_overdue=3, amount=250)
         self._create_overdue_invoice(other, days_overdue=3, amount=150)
+        triggers = self._forecast_triggers()
         action = self.Forecast.with_user(self.user_collector).action_open_forecast()
         self.assertEqual(action["context"].get("search_default_my"), 1)
         Forecast = self.Forecast.with_user(self.user_collector)
+        self.assertFalse(Forecast.search_count([]), "opened at once: nothing written yet")
+        self.assertEqual(action["name"], "Cash Forecast (being computed)")
+        self.assertIn("reload this page in a few minutes", action["help"])
+        self.assertEqual(self._forecast_triggers(), triggers + 1, "the forecast job is woken")
+
+        self._run_forecast_job()
+        triggers = self._forecast_triggers()
         self.assertEqual(
             Forecast.search([("collector_id", "=", self.user_collector.id)]).partner_id, partner
         )
         self.assertGreaterEqual(Forecast.search_count([]), 2, "the filter is a default, not a rule")
         manager_action = self.Forecast.with_user(self.user_manager).action_open_forecast()
         self.assertNotIn("search_default_my", str(manager_action.get("context")))
-        # opened again within minutes: not computed again
+        self.assertRegex(manager_action["name"], r"^Cash Forecast \(computed 11/24/26, .*\)$")
+        self.assertEqual(self._forecast_triggers(), triggers, "today's: the job is not woken")
+
+        # the next morning, before the nightly run: yesterday's rows at once
         stamp = Forecast.search([], limit=1).computed_at
-        with freeze_time("2026-11-24 10:05:00"):
-            self.Forecast.with_user(self.user_collector).action_open_forecast()
+        with freeze_time("2026-11-25 07:00:00"):
+            action = self.Forecast.with_user(self.user_collector).action_open_forecast()
             self.assertEqual(Forecast.search([], limit=1).computed_at, stamp)
+            self.assertRegex(action["name"], r"computed 11/24/26, .*, being updated\)$")
+            self.assertEqual(self._forecast_triggers(), triggers + 1)
+            self._run_forecast_job()
+            written = Forecast.search([], limit=1).computed_at
+            self.assertGreater(written, stamp)
+            action = self.Forecast.with_user(self.user_collector).action_open_forecast()
+            self.assertRegex(action["name"], r"^Cash Forecast \(computed 11/25/26, .*\)$")
+        # the nightly run of that day does not write it a second time
+        with freeze_time("2026-11-25 22:00:00"), self.enter_registry_test_mode():
+            self.env.ref("dso_dunning.ir_cron_dso_dunning_plan").method_direct_trigger()
+        self.assertEqual(Forecast.search([], limit=1).computed_at, written)
+
+    def test_list_by_date_then_customer(self):
+        """The list shows the amounts by expected date, each customer's rows together."""
+        first, second = self._customer("Zoe Ordre"), self._customer("Alain Ordre")
+        for partner in (second, first, second, first):
+            self._create_overdue_invoice(partner, days_overdue=3, amount=100)
+        self._create_overdue_invoice(first, days_overdue=-20, amount=100)  # due in 20 days
+        self.Forecast._compute_forecast(self.company)
+        rows = self.Forecast.search([("partner_id", "in", (first | second).ids)])
+        self.assertEqual(
+            [(row.date, row.partner_id) for row in rows],
+            sorted(
+                [(row.date, row.partner_id) for row in rows],
+                key=lambda pair: (pair[0], pair[1].id),
+            ),
+        )
+        self.assertEqual(len(rows), 5)
+        self.assertEqual(rows[-1].date, D("2026-12-14"), "the invoice due in 20 days is last")
 
     def test_cockpit_tiles_show_the_forecast_and_promises_kept(self):
         """The credit manager's cockpit reads the forecast as last computed (next

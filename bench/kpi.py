@@ -110,9 +110,16 @@ def aged_write(env, as_of):
 
 
 def aged_customer_pivot(env, as_of):
-    groups = env["dso.dunning.aged.customer"].formatted_read_group(
-        [("as_of", "=", as_of)], ["collector_id"], [*AGED_SUMS, "late_over_90:sum", "residual:sum"]
-    )
+    """The pivot by collector as the web client reads it: each amount also summed in the
+    company currency, with the currencies met (``pivot_model.js``), then the total row."""
+    measures = [*AGED_SUMS, "late_over_90:sum", "residual:sum"]
+    client = ["currency_id:array_agg_distinct"] + [
+        f"{spec.split(':')[0]}:sum_currency" for spec in measures
+    ]
+    Aged = env["dso.dunning.aged.customer"]
+    domain = [("as_of", "=", as_of)]
+    groups = Aged.formatted_read_group(domain, ["collector_id"], [*measures, *client])
+    Aged.formatted_read_group(domain, [], [*measures, *client])
     return len(groups)
 
 

@@ -56,12 +56,13 @@ def _executed_actions(env):
             env.company.id,
         )
     )
-    # what the engine writes when an action is executed: whether its customer paid since
-    env["dso.dunning.action"]._write_settlement_where(SQL("a.company_id = %s", env.company.id))
     env.invalidate_all()
     # as the nightly autovacuum would, after so many new actions (ANALYZE runs
     # in the transaction; the rows stay rolled back)
     env.cr.execute(SQL("ANALYZE dso_dunning_action, dso_dunning_action_line"))
+    # what the engine writes when an action is executed: whether its customer paid since
+    env["dso.dunning.action"]._write_settlement_where(SQL("a.company_id = %s", env.company.id))
+    env.cr.execute(SQL("ANALYZE dso_dunning_action"))
 
 
 def step_effect_page(env, _state):

@@ -12,6 +12,7 @@ SENDABLE_STATES = tuple(state for state in PENDING_STATES if state != "to_post")
 # The same, as the list of an SQL ``IN`` (partial indexes are declared as text).
 PENDING_STATES_SQL = ", ".join(f"'{state}'" for state in PENDING_STATES)
 EXECUTED_STATES = ("sent", "done")
+EXECUTED_STATES_SQL = ", ".join(f"'{state}'" for state in EXECUTED_STATES)
 # History is evidence: what it records never changes after the fact.
 HISTORY_STATES = (*EXECUTED_STATES, "cancelled")
 

@@ -10,5 +10,9 @@ from odoo.tools import SQL
 
 
 def migrate(cr, version):
+    # A database restored from a dump has no statistics until autovacuum runs:
+    # PostgreSQL would then join the actions to their items by nested loops
+    # (minutes for 100k actions instead of seconds).
+    cr.execute(SQL("ANALYZE dso_dunning_action, dso_dunning_action_line"))
     env = api.Environment(cr, SUPERUSER_ID, {})
     env["dso.dunning.action"]._write_settlement_where(SQL("TRUE"))

@@ -96,6 +96,9 @@ def _executed_actions(env):
     # as the nightly autovacuum would, after so many new actions (ANALYZE runs
     # in the transaction; the rows stay rolled back)
     env.cr.execute(SQL("ANALYZE dso_dunning_action, dso_dunning_action_line"))
+    # what the engine writes when an action is executed: whether its customer paid since
+    env["dso.dunning.action"]._write_settlement_where(SQL("a.company_id = %s", env.company.id))
+    env.cr.execute(SQL("ANALYZE dso_dunning_action"))
 
 
 def step_effect_page(env, _state):
@@ -138,6 +141,31 @@ def refresh_batch(env, partners):
     return len(partners)
 
 
+def settlement_batch(env, partners):
+    """What one batch of the ledger refresh writes for "which steps work"."""
+    from odoo.tools import SQL
+
+    env["dso.dunning.action"]._write_settlement_where(
+        SQL("a.company_id = %s AND a.partner_id = ANY(%s)", env.company.id, partners.ids)
+    )
+    return len(partners)
+
+
+def _settlement_setup(env):
+    """500 customers whose executed actions all change (as if payments had moved them)."""
+    from odoo.tools import SQL
+
+    _executed_actions(env)
+    partners = env["res.partner"].search([("customer_rank", ">", 0)], limit=500)
+    env.cr.execute(
+        SQL(
+            "UPDATE dso_dunning_action SET covers_invoices = NULL WHERE partner_id = ANY(%s)",
+            partners.ids,
+        )
+    )
+    return partners
+
+
 def _refresh_setup(env):
     env["dso.dunning.forecast"]._compute_forecast(env.company)
     return env["res.partner"].search([("customer_rank", ">", 0)], limit=500)
@@ -162,6 +190,14 @@ def measure_all(bench):
         None,
         refresh_batch,
         setup=_refresh_setup,
+        unit=int,
+    )
+    bench.measure(
+        "Collection: 500 customers' executed actions settled (a refresh batch,"
+        " every customer's action executed)",
+        None,
+        settlement_batch,
+        setup=_settlement_setup,
         unit=int,
     )
     bench.measure(

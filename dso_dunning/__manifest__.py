@@ -2,7 +2,7 @@
     "name": "Dunning Cockpit",
     "summary": "Credit collection cockpit: dunning scenarios, daily agenda, "
     "automatic reminders, alerts",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Accounting/Accounting",
     "license": "LGPL-3",
     "author": "dso_dunning contributors",

@@ -6,6 +6,7 @@ from . import dso_dunning_tracking_mixin
 from . import dso_dunning_action
 from . import dso_dunning_action_engine
 from . import dso_dunning_action_buttons
+from . import dso_dunning_action_settlement
 from . import dso_dunning_action_statement
 from . import dso_dunning_agenda
 from . import dso_dunning_action_report

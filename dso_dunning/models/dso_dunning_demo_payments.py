@@ -61,6 +61,8 @@ class DsoDunningDemo(models.AbstractModel):
         )
         for invoice, (_step, _executed, paid) in zip(invoices, plans, strict=True):
             self._pay_demo_invoice(invoice, paid)
+        # what the ledger refresh writes after these payments
+        actions._write_settlement()
         return actions
 
     def _history_action_vals(self, company, invoice, step, executed):

@@ -16,8 +16,9 @@ class DsoDunningFigureRefresh(models.AbstractModel):
     commit; nothing is computed while the accountant waits). A light job,
     woken by the trigger, plans the stale customers again within minutes:
     overdue and outstanding amounts, days late, and their actions (a paid
-    customer's pending action is cancelled as paid); their running promises
-    to pay are checked first (kept as soon as the payments cover them).
+    customer's pending action is cancelled as paid, its executed ones
+    settled); their running promises to pay are checked first (kept as soon
+    as the payments cover them).
     """
 
     _name = "dso.dunning.figure.refresh"
@@ -63,6 +64,7 @@ class DsoDunningFigureRefresh(models.AbstractModel):
         """Plan again the customers whose ledger moved, a batch at a time."""
         Figure = self.env["dso.dunning.figure"]
         Planner = self.env["dso.dunning.planner"]
+        Action = self.env["dso.dunning.action"]
         Engine = self.env["dso.dunning.commitment.engine"].with_context(**{NO_REPLAN: True})
         while True:
             Figure.flush_model(["stale"])
@@ -96,6 +98,11 @@ class DsoDunningFigureRefresh(models.AbstractModel):
                     companies=company,
                     partners=self.env["res.partner"].browse(partner_ids),
                     force=True,
+                )
+                # a payment settles the actions executed before it, a payment removed
+                # opens them again (which steps work)
+                Action._write_settlement_where(
+                    SQL("a.company_id = %s AND a.partner_id = ANY(%s)", company_id, partner_ids)
                 )
                 self.env["dso.dunning.aged.customer"]._refresh_customers(company, partner_ids)
             remaining = Figure.search_count([("stale", "=", True)])

@@ -23,10 +23,12 @@ class DsoDunningStepEffect(models.Model):
 
     The customer paid when every invoice item the action covered was
     settled (actions without invoice items are left out); the date of the
-    last settlement tells within how many days of the action. A SQL view
-    read at query time: the shares follow the payments without anything to
-    refresh. Grouped by step and channel, the averages of the "paid within"
-    columns are the shares of customers who paid (which steps work).
+    last settlement tells within how many days of the action. Both are
+    stored on the action (``covers_invoices``, ``settled_on``: the ledger
+    refresh follows the payments within minutes); the view adds what
+    depends on today, whether each window is over. Grouped by step and
+    channel, the averages of the "paid within" columns are the shares of
+    customers who paid (which steps work).
     """
 
     _name = "dso.dunning.step.effect"
@@ -47,10 +49,9 @@ class DsoDunningStepEffect(models.Model):
             "channel_letter",
             "channel_email",
             "channel_sms",
+            "covers_invoices",
+            "settled_on",
         ],
-        "dso.dunning.action.line": ["action_id", "move_line_id"],
-        "account.move.line": ["reconciled"],
-        "account.partial.reconcile": ["debit_move_id", "max_date"],
     }
 
     action_id = fields.Many2one("dso.dunning.action", string="Dunning Action", readonly=True)
@@ -85,7 +86,7 @@ class DsoDunningStepEffect(models.Model):
         windows = SQL(", ").join(
             SQL(
                 """CASE
-                       WHEN settled.settled_on <= a.executed_date::date + %(days)s THEN 100.0
+                       WHEN a.settled_on <= a.executed_date::date + %(days)s THEN 100.0
                        WHEN a.executed_date::date + %(days)s < %(today)s THEN 0.0
                    END AS %(name)s""",
                 days=days,
@@ -99,24 +100,14 @@ class DsoDunningStepEffect(models.Model):
             SELECT a.id, a.id AS action_id, a.executed_date::date AS executed_on,
                    a.partner_id, a.collector_id, a.scenario_id, a.step_id, a.company_id,
                    company.currency_id, a.amount_due, %(channel)s AS channel,
-                   settled.settled_on,
-                   settled.settled_on - a.executed_date::date AS days_to_pay,
+                   a.settled_on,
+                   a.settled_on - a.executed_date::date AS days_to_pay,
                    %(windows)s
               FROM dso_dunning_action a
               JOIN res_company company ON company.id = a.company_id
-              JOIN LATERAL (
-                   -- the day the last invoice item was settled, once they all are
-                   SELECT CASE WHEN bool_and(item.reconciled) THEN MAX(pr.max_date) END
-                              AS settled_on,
-                          COUNT(*) AS items
-                     FROM dso_dunning_action_line line
-                     JOIN account_move_line item ON item.id = line.move_line_id
-                LEFT JOIN account_partial_reconcile pr ON pr.debit_move_id = item.id
-                    WHERE line.action_id = a.id AND item.balance > 0
-                   ) settled ON TRUE
              WHERE a.state IN %(executed)s AND a.executed_date IS NOT NULL
                -- an action without invoice items (a bare task) tells nothing of payments
-               AND settled.items > 0
+               AND a.covers_invoices
             """,
             channel=main_channel_sql("a"),
             windows=windows,

@@ -119,6 +119,26 @@ class TestPaymentBehaviour(DunningSendingCase):
 class TestStepEffect(DunningSendingCase):
     """Which steps work: the share of customers who paid within 7/15/30 days of an action."""
 
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.refresh_cron = cls.env.ref("dso_dunning.ir_cron_dso_dunning_refresh")
+
+    def _refresh(self):
+        """The ledger refresh, as it runs within minutes of the payments' commit."""
+        self.env.cr.flush()  # what the commit runs: the stale marks and the trigger
+        with self.enter_registry_test_mode():
+            self.refresh_cron.method_direct_trigger()
+
+    def _shown(self, action):
+        """What the report shows of ``action``: its row and its shares in the pivot."""
+        Effect = self.env["dso.dunning.step.effect"]
+        Effect.invalidate_model()
+        domain = [("action_id", "=", action.id)]
+        [row] = Effect.search_read(domain, ["settled_on", "days_to_pay"])
+        [shares] = Effect._read_group(domain, [], ["paid_7:avg", "paid_15:avg", "paid_30:avg"])
+        return row["settled_on"], row["days_to_pay"], shares
+
     def test_shares_per_step(self):
         executed = datetime.datetime(2026, 11, 4, 9, 0)  # 20 days before NOW
         customers = [self._customer(f"Effet {index}") for index in range(3)]
@@ -135,6 +155,7 @@ class TestStepEffect(DunningSendingCase):
             self._pay(invoices[0])  # 5 days after the action
         with freeze_time("2026-11-14 10:00:00"):
             self._pay(invoices[1])  # 10 days after
+        self._refresh()
         # the third customer has not paid: 20 days on, the 30-day share is not known yet
         Effect = self.env["dso.dunning.step.effect"]
         effects = Effect.search([("action_id", "in", [a.id for a in actions])], order="partner_id")
@@ -160,6 +181,40 @@ class TestStepEffect(DunningSendingCase):
         self.assertAlmostEqual(paid_15, 200 / 3, places=1)  # 2 of 3
         self.assertEqual(paid_30, 100, "the third customer's 30 days are not over: left out")
         self.assertFalse(effects[2].paid_30)
+
+    def test_payment_after_the_action_shows_once_refreshed_and_leaves_when_removed(self):
+        partner = self._customer("Effet Retire")
+        invoices = [
+            self._create_overdue_invoice(partner, days_overdue=40, amount=amount)
+            for amount in (300, 500)
+        ]
+        self._plan(partners=partner, force=True)
+        action = self._live_actions(partner)
+        self.assertEqual(len(action.line_ids), 2, "one action covers both invoices")
+        self._execute(action, datetime.datetime(2026, 11, 4, 9, 0))  # 20 days before NOW
+        # 20 days on, unpaid: not paid within 7 nor 15 days, the 30 days are not over
+        unpaid = (False, 0, (0.0, 0.0, False))
+        self.assertEqual(self._shown(action), unpaid)
+
+        with freeze_time("2026-11-06 10:00:00"):
+            self._pay(invoices[0])
+        self._refresh()
+        self.assertEqual(self._shown(action), unpaid, "one invoice of two paid: not settled")
+
+        with freeze_time("2026-11-14 10:00:00"):
+            self._pay(invoices[1])
+        self._refresh()
+        self.assertEqual(
+            self._shown(action),
+            (D("2026-11-14"), 10, (0.0, 100.0, 100.0)),
+            "settled when the last invoice was paid, 10 days after the action",
+        )
+
+        # the second payment was a mistake: removed, the action is open again
+        receivable = invoices[1].line_ids.filtered(lambda line: line.dunning_item_kind)
+        receivable.remove_move_reconcile()
+        self._refresh()
+        self.assertEqual(self._shown(action), unpaid)
 
 
 @tagged("post_install", "-at_install")

@@ -12,6 +12,7 @@ SENDABLE_STATES = tuple(state for state in PENDING_STATES if state != "to_post")
 # The same, as the list of an SQL ``IN`` (partial indexes are declared as text).
 PENDING_STATES_SQL = ", ".join(f"'{state}'" for state in PENDING_STATES)
 EXECUTED_STATES = ("sent", "done")
+EXECUTED_STATES_SQL = ", ".join(f"'{state}'" for state in EXECUTED_STATES)
 # History is evidence: what it records never changes after the fact.
 HISTORY_STATES = (*EXECUTED_STATES, "cancelled")
 
@@ -60,6 +61,8 @@ ENGINE_FIELDS = frozenset(
         "scenario_id",
         "step_id",
         "commitment_id",
+        "covers_invoices",
+        "settled_on",
     }
 )
 # What a collector sets while the action is pending: its date, its
@@ -70,8 +73,11 @@ PENDING_USER_FIELDS = frozenset(
 # What happens to a sent email after the send, written by the mail queue's
 # hooks on history too: engine-only, never frozen.
 DELIVERY_FIELDS = frozenset({"delivery_state", "delivery_date"})
+# Whether the customer paid after an executed action: follows the payments
+# (written by the ledger refresh), engine-only, never frozen.
+SETTLEMENT_FIELDS = frozenset({"covers_invoices", "settled_on"})
 # Frozen once the action is history.
-HISTORY_FIELDS = (ENGINE_FIELDS - DELIVERY_FIELDS) | PENDING_USER_FIELDS
+HISTORY_FIELDS = (ENGINE_FIELDS - DELIVERY_FIELDS - SETTLEMENT_FIELDS) | PENDING_USER_FIELDS
 # What a delivery failure writes on a sent action.
 ERROR_FIELDS = frozenset({"state", "error_message", "error_retryable"})
 

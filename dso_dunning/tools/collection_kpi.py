@@ -12,6 +12,8 @@ from dateutil.relativedelta import relativedelta
 
 from odoo.tools import SQL
 
+from .action_states import EXECUTED_STATES
+
 # Payments counted in a customer's average days late: the last 6 months.
 PAYMENT_WINDOW_MONTHS = 6
 # "Paid within N days of the action": the windows of the step report.
@@ -122,4 +124,41 @@ def main_channel_sql(action):
                ELSE 'task'
            END""",
         a=SQL.identifier(action),
+    )
+
+
+def settlement_sql(where):
+    """SQL writing when the customer paid after each executed action matching ``where``.
+
+    ``where``: SQL on the actions (alias ``a``). An action covers invoices
+    when one of its items is owed by the customer (a debit: credit notes and
+    payments on account do not count); it is settled on the day the last of
+    those items was reconciled, once they all are. Only the actions whose
+    values change are written: a refresh of customers whose payments did not
+    touch their history writes nothing.
+    """
+    return SQL(
+        """
+        UPDATE dso_dunning_action a
+           SET covers_invoices = settled.covers_invoices,
+               settled_on = settled.settled_on
+          FROM (
+               SELECT a.id,
+                      COUNT(item.id) > 0 AS covers_invoices,
+                      CASE WHEN bool_and(item.reconciled) THEN MAX(pr.max_date) END
+                          AS settled_on
+                 FROM dso_dunning_action a
+            LEFT JOIN dso_dunning_action_line line ON line.action_id = a.id
+            LEFT JOIN account_move_line item
+                   ON item.id = line.move_line_id AND item.balance > 0
+            LEFT JOIN account_partial_reconcile pr ON pr.debit_move_id = item.id
+                WHERE a.state IN %(executed)s AND %(where)s
+             GROUP BY a.id
+               ) settled
+         WHERE a.id = settled.id
+           AND (a.covers_invoices IS DISTINCT FROM settled.covers_invoices
+                OR a.settled_on IS DISTINCT FROM settled.settled_on)
+        """,
+        executed=EXECUTED_STATES,
+        where=where,
     )

@@ -62,6 +62,7 @@ from . import res_partner_payment_behaviour
 from . import res_partner_portfolio
 from . import dso_dunning_planner_collection
 from . import dso_dunning_collector_summary
+from . import dso_dunning_company_currency_mixin
 from . import dso_dunning_forecast
 from . import dso_dunning_step_effect
 from . import dso_dunning_demo_payments

@@ -30,6 +30,7 @@ class DsoDunningAgedCustomer(models.Model):
     """
 
     _name = "dso.dunning.aged.customer"
+    _inherit = ["dso.dunning.company.currency.mixin"]
     _description = "Aged Balance per Customer"
     _order = "overdue desc, residual desc, id"
     _log_access = False

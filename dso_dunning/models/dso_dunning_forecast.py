@@ -28,6 +28,7 @@ class DsoDunningForecast(models.Model):
     """
 
     _name = "dso.dunning.forecast"
+    _inherit = ["dso.dunning.company.currency.mixin"]
     _description = "Dunning Cash Forecast"
     # The customer's id, not its name: every overdue item is expected today
     # (95 % of the rows of a large ledger), so ordering by name would sort

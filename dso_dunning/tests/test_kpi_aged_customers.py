@@ -1,8 +1,11 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
+from ..models.dso_dunning_company_currency_mixin import DsoDunningCompanyCurrencyMixin
 from .test_kpi import TODAY, D, KpiLedgerCase
 
 BUCKETS = ("not_due", "late_1_30", "late_31_60", "late_61_90", "late_over_90")
@@ -112,3 +115,48 @@ class TestAgedCustomers(KpiLedgerCase):
         self.assertEqual(mine.partner_id, self.amrine)
         with self.assertRaises(AccessError):
             mine.with_user(self.user_auditor).write({"residual": 0.0})
+
+
+@tagged("post_install", "-at_install")
+@freeze_time(TODAY)
+class TestCompanyCurrencySums(KpiLedgerCase):
+    """The reports' amounts summed as the web client asks them, equal to Odoo's own sums."""
+
+    def _client_sums(self, model, fname):
+        """The total and per-group sums a graph or pivot reads, and the currencies met."""
+        Model = self.env[model]
+        return [
+            (group[0], round(group[1], 6), group[2])
+            for group in Model._read_group(
+                [],
+                ["company_id"],
+                [f"{fname}:sum_currency", "currency_id:array_agg_distinct"],
+            )
+        ]
+
+    def _assert_same_as_odoo(self, model, fname):
+        ours = self._client_sums(model, fname)
+        self.assertTrue(ours and ours[0][1], f"{model} has amounts to sum")
+        # the class the reports inherit (not the mixin model's own registry class)
+        with patch.object(
+            DsoDunningCompanyCurrencyMixin, "_dunning_single_currency", return_value=None
+        ):
+            odoo = self._client_sums(model, fname)
+        self.assertEqual(ours, odoo)
+
+    def test_same_sums_as_odoo(self):
+        self.env["dso.dunning.aged.customer"].action_open_aged()
+        self.env["dso.dunning.forecast"]._compute_forecast(self.company)
+        for model, fname in (
+            ("dso.dunning.aged.customer", "residual"),
+            ("dso.dunning.forecast", "amount"),
+        ):
+            self._assert_same_as_odoo(model, fname)
+            # a rate on the company's own currency: both divide by it
+            self.env["res.currency.rate"].create(
+                {"currency_id": self.company.currency_id.id, "rate": 2.0, "name": TODAY}
+            )
+            self._assert_same_as_odoo(model, fname)
+            self.env["res.currency.rate"].search(
+                [("currency_id", "=", self.company.currency_id.id)]
+            ).unlink()

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
-from ..tools import alert_sql, kpi_sql
+from ..tools import alert_sql, kpi_sql, stored_rows
 from ..tools.report_actions import report_action
 from .dso_dunning_aged_balance import AS_OF_KEY
 from .dso_dunning_kpi import BUCKET_LABELS
@@ -134,9 +134,9 @@ class DsoDunningAgedCustomer(models.Model):
     def _write_rows(self, companies, as_of, partner_ids=None):
         """Write the rows of ``companies`` on ``as_of`` again (only ``partner_ids``'s if given).
 
-        One delete and one insert per company, under a transaction-level
-        advisory lock per company: two writers wait for each other rather
-        than write a customer twice.
+        One delete and one insert per company, under a lock per company
+        (``stored_rows``): two writers wait for each other rather than write
+        a customer twice.
         """
         if not companies or (partner_ids is not None and not partner_ids):
             return
@@ -149,24 +149,9 @@ class DsoDunningAgedCustomer(models.Model):
         previous = self.env.execute_query(alert_sql.set_settings(settings, read_previous=True))[0]
         today = fields.Date.context_today(self)
         for company in companies.sudo():
-            self.env.execute_query(
-                SQL(
-                    "SELECT pg_advisory_xact_lock(%s::regclass::oid::int4, %s)",
-                    self._table,
-                    company.id,
-                )
-            )
-            scope = SQL("TRUE")
-            if partner_ids is not None:
-                scope = SQL("partner_id IN %s", tuple(partner_ids))
-            self.env.execute_query(
-                SQL(
-                    "DELETE FROM %s WHERE company_id = %s AND as_of = %s AND %s",
-                    SQL.identifier(self._table),
-                    company.id,
-                    as_of,
-                    scope,
-                )
+            stored_rows.lock_company(self.env, self._table, company.id)
+            stored_rows.delete_company_rows(
+                self.env, self._table, company.id, partner_ids, SQL("as_of = %s", as_of)
             )
             self.env.execute_query(self._insert_query(company, as_of, today, partner_ids))
         self.env.execute_query(

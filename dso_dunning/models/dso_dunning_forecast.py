@@ -6,6 +6,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 from odoo.tools.misc import format_datetime
 
+from ..tools import stored_rows
 from ..tools.collection_kpi import FORECAST_SOURCES, collector_sql
 from ..tools.commitments import BROKEN_STATES, PAYMENT_KINDS, RUNNING_STATES
 from ..tools.report_actions import report_action
@@ -112,35 +113,17 @@ class DsoDunningForecast(models.Model):
         for company in companies.sudo():
             if only_stale and not self._is_stale(company, today):
                 continue
-            lock_function = "pg_advisory_xact_lock" if partner_ids else "pg_try_advisory_xact_lock"
-            lock = SQL(
-                "SELECT %s(%s, %s)",
-                SQL(lock_function),
-                self._table_oid_key(),
-                company.id,
-            )
-            if self.env.execute_query(lock)[0][0] is False:
+            # a whole forecast asked for while another one is being written is left to it
+            if not stored_rows.lock_company(
+                self.env, self._table, company.id, wait=partner_ids is not None
+            ):
                 continue
-            in_scope = SQL("TRUE")
-            if partner_ids is not None:
-                in_scope = SQL("partner_id IN %s", tuple(partner_ids))
-            self.env.execute_query(
-                SQL(
-                    "DELETE FROM dso_dunning_forecast WHERE company_id = %s AND %s",
-                    company.id,
-                    in_scope,
-                )
-            )
+            stored_rows.delete_company_rows(self.env, self._table, company.id, partner_ids)
             self.env.execute_query(self._forecast_query(company, today, now, partner_ids))
             if partner_ids is None:
                 company.dunning_forecast_computed_at = now
         self.invalidate_model()
 
-    def _table_oid_key(self):
-        # the first key of the advisory lock: this table's, stable per database
-        return self.env.execute_query(SQL("SELECT %s::regclass::oid::int4", self._table))[0][0]
-
-    @api.model
     def _is_stale(self, company, today):
         """Whether the forecast of ``company`` was last written whole before today.
 

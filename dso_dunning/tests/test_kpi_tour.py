@@ -20,3 +20,21 @@ class TestKpiCockpitTour(KpiLedgerCase, HttpCase):
 
     def test_cockpit_tour(self):
         self.start_tour("/odoo", "dso_dunning_kpi_cockpit", login="dso_manager", timeout=120)
+
+
+@tagged("post_install", "-at_install")
+class TestAgedFrenchTour(KpiLedgerCase, HttpCase):
+    """Chloé's day, in French: the aged balance of her portfolio, a customer's
+    items, her customers (menus, titles, buckets and the drill-down in French)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("fr_FR")
+        cls.env["ir.module.module"]._load_module_terms(["dso_dunning"], ["fr_FR"], overwrite=True)
+        cls.user_collector.write({"lang": "fr_FR", "tour_enabled": False})
+        # the customers' figures (overdue, the Customers menu's default filter), as every night
+        cls.env["dso.dunning.planner"]._plan(companies=cls.company, force=True)
+
+    def test_aged_balance_in_french(self):
+        self.start_tour("/odoo", "dso_dunning_aged_french", login="dso_collector", timeout=120)
